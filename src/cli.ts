@@ -1,9 +1,40 @@
-// The `channel-incentives` command. Subcommands are added as the product grows.
-export async function main(argv: string[]): Promise<number> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
-    process.stdout.write('usage: channel-incentives <command> [options]\n');
+// The `channel-incentives` command: a table of subcommands, each in its own file
+// under src/cli/, loaded only when called (so `score` never loads the server).
+import type { CommandIo } from './cli/io.js';
+import { stdio } from './cli/io.js';
+
+export interface Command {
+  /** One line for the overview. */
+  summary: string;
+  run(argv: string[], io: CommandIo): Promise<number>;
+}
+
+/** Multi-word commands ("plan validate") are keys with a space. */
+const commands: Record<string, () => Promise<Command>> = {};
+
+export async function main(argv: string[], io: CommandIo = stdio): Promise<number> {
+  const [first, second] = argv;
+  if (!first || first === '--help' || first === '-h' || first === 'help') {
+    io.out(await overview());
     return 0;
   }
-  process.stderr.write(`channel-incentives: unknown command "${argv[0]}"\n`);
-  return 2;
+  const two = second ? `${first} ${second}` : '';
+  const name = two && commands[two] ? two : commands[first] ? first : '';
+  if (!name) {
+    io.err(`channel-incentives: unknown command "${two && !commands[first] ? two : first}"\n`);
+    io.err('Run "channel-incentives --help" for the list of commands.\n');
+    return 2;
+  }
+  const command = await commands[name]!();
+  return command.run(argv.slice(name.split(' ').length), io);
+}
+
+async function overview(): Promise<string> {
+  const lines = ['usage: channel-incentives <command> [options]', '', 'commands:'];
+  for (const name of Object.keys(commands).sort()) {
+    const command = await commands[name]!();
+    lines.push(`  ${name.padEnd(22)} ${command.summary}`);
+  }
+  lines.push('', 'Run "channel-incentives <command> --help" for its options.');
+  return `${lines.join('\n')}\n`;
 }
