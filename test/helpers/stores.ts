@@ -1,0 +1,45 @@
+// Test stores: the embedded PGlite (in memory, through the gateway, as in production)
+// and a real PostgreSQL database of our own (random name, dropped afterwards).
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { loadConfig } from '../../src/config.js';
+import { openStore, type Store } from '../../src/store/database.js';
+
+export const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+export type StoreKind = 'pglite' | 'postgres';
+
+export interface TestStore extends Store {
+  /** DATABASE_URL of the random database (postgres kind only). */
+  url?: string;
+  dispose(): Promise<void>;
+}
+
+export async function createTestStore(kind: StoreKind): Promise<TestStore> {
+  if (kind === 'pglite') {
+    const store = await openStore(loadConfig({}), { mode: 'serve', memory: true });
+    return { ...store, dispose: () => store.db.close() };
+  }
+  const name = `ci_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = `postgres://postgres@127.0.0.1:5432/${name}`;
+  const store = await openStore(loadConfig({ DATABASE_URL: url, ENCRYPTION_KEYS: TEST_KEYS }), {
+    mode: 'serve',
+  });
+  return {
+    ...store,
+    url,
+    async dispose() {
+      await store.db.close();
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export const TEST_KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`;

@@ -1,0 +1,97 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { roundTrip, startPingWorker } from '../../src/jobs/ping.worker.js';
+import { createQueues, type QueueBackend, type Queues } from '../../src/jobs/queue-factory.js';
+import { checkPayload, JobPayloads, PayloadError } from '../../src/jobs/queues.js';
+import { closedPort, REDIS_URL, randomPrefix } from '../helpers/redis.js';
+import { createTestStore } from '../helpers/stores.js';
+
+type Case = { name: string; setup: () => Promise<{ backend: QueueBackend; dispose: () => Promise<void> }> };
+
+const cases: Case[] = [
+  {
+    name: 'embedded PGlite (BullMQ PostgreSQL backend through the gateway)',
+    setup: async () => {
+      const store = await createTestStore('pglite');
+      return { backend: { kind: 'postgres', connection: store.pgConnection }, dispose: store.dispose };
+    },
+  },
+  {
+    name: 'real PostgreSQL (BullMQ PostgreSQL backend)',
+    setup: async () => {
+      const store = await createTestStore('postgres');
+      return { backend: { kind: 'postgres', connection: store.pgConnection }, dispose: store.dispose };
+    },
+  },
+  {
+    name: 'Redis',
+    setup: async () => {
+      const prefix = randomPrefix();
+      return {
+        backend: { kind: 'redis', url: REDIS_URL, prefix },
+        dispose: async () => {
+          const r = new Redis(REDIS_URL);
+          const keys = await r.keys(`${prefix}:*`);
+          if (keys.length) await r.del(...keys);
+          r.disconnect();
+        },
+      };
+    },
+  },
+];
+
+describe.each(cases)('job round-trip on $name', ({ setup }) => {
+  let queues: Queues;
+  let dispose: () => Promise<void>;
+  beforeAll(async () => {
+    const s = await setup();
+    dispose = s.dispose;
+    queues = createQueues(s.backend);
+    startPingWorker(queues);
+  });
+  afterAll(async () => {
+    await queues?.close();
+    await dispose?.();
+  });
+
+  it('a ping job travels producer → worker → result', async () => {
+    await queues.ping();
+    const { ms } = await roundTrip(queues);
+    expect(ms).toBeLessThan(15_000);
+    const second = await roundTrip(queues);
+    expect(second.ms).toBeLessThan(15_000);
+  });
+
+  it('refuses payloads that carry anything but ids, and enqueues nothing then', async () => {
+    const before = await queues.queue('sync').getJobCounts('waiting');
+    await expect(
+      queues.add('sync', { tenantId: 't_abcdef', refreshToken: '1000.secret' } as never),
+    ).rejects.toBeInstanceOf(PayloadError);
+    await expect(
+      queues.add('recalc', { tenantId: 't_abcdef', partnerId: 'a b@x.com', period: '2027-Q1' }),
+    ).rejects.toThrow(/partnerId/);
+    expect(await queues.queue('sync').getJobCounts('waiting')).toEqual(before);
+  });
+});
+
+describe('queue payload schemas', () => {
+  it('every queue schema is strict (unknown keys rejected)', () => {
+    for (const name of Object.keys(JobPayloads) as (keyof typeof JobPayloads)[]) {
+      expect(() => checkPayload(name, { tenantId: 't_abcdef', nonce: 'n', extra: 'x' })).toThrow(
+        PayloadError,
+      );
+    }
+  });
+});
+
+describe('Redis down', () => {
+  it('producers fail fast instead of queueing in memory', async () => {
+    const port = await closedPort();
+    const queues = createQueues({ kind: 'redis', url: `redis://127.0.0.1:${port}`, prefix: randomPrefix() });
+    const started = Date.now();
+    await expect(queues.ping(1500)).rejects.toThrow();
+    await expect(queues.add('ping', { nonce: 'x' })).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(5000);
+    await queues.close();
+  });
+});
