@@ -19,7 +19,7 @@ import { httpDuration } from '../metrics.js';
 import type { Keyring } from '../secrets/keyring.js';
 import type { Database } from '../store/sql.js';
 import { installAdminAuth } from './auth.js';
-import { installErrorHandling } from './errors.js';
+import { ApiError, installErrorHandling } from './errors.js';
 import { adminPlanRoutes } from './routes/admin-plans.routes.js';
 import { adminStatusRoutes } from './routes/admin-status.routes.js';
 import { adminTenantRoutes } from './routes/admin-tenants.routes.js';
@@ -94,10 +94,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
       // Redis down must not take the API down with it.
       skipOnError: true,
       ...(rateRedis ? { redis: rateRedis, nameSpace: 'ci-rate:' } : {}),
-      errorResponseBuilder: (_req, ctx) => ({
-        statusCode: ctx.statusCode,
-        error: { code: 'rate_limited', message: `rate limit exceeded; retry in ${ctx.after}` },
-      }),
+      errorResponseBuilder: (_req, ctx) =>
+        new ApiError(ctx.statusCode, 'rate_limited', `rate limit exceeded; retry in ${ctx.after}`) as never,
     });
   }
 

@@ -35,7 +35,17 @@ export function requireOperator(req: FastifyRequest): void {
 }
 
 export function installAdminAuth(app: FastifyInstance, db: Sql): void {
-  app.addHook('onRequest', async (req) => {
+  // Added per route (after the rate limiter's own per-route hook), so unauthenticated
+  // floods — key guessing — are rate limited too.
+  app.addHook('onRoute', (route) => {
+    const existing = route.onRequest
+      ? Array.isArray(route.onRequest)
+        ? route.onRequest
+        : [route.onRequest]
+      : [];
+    route.onRequest = [...existing, authenticate];
+  });
+  const authenticate = async (req: FastifyRequest) => {
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) {
@@ -48,5 +58,5 @@ export function installAdminAuth(app: FastifyInstance, db: Sql): void {
     if (wanted !== undefined && key.tenantId !== null && key.tenantId !== wanted) {
       throw notFound(`tenant ${wanted}`);
     }
-  });
+  };
 }

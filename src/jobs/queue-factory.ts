@@ -199,7 +199,7 @@ export function createQueues(backend: QueueBackend, onError: (err: Error) => voi
       await this.closeWorkers(0).catch(() => undefined);
       await withTimeout(
         Promise.all([...queues.values()].map((q) => q.close().catch(() => undefined))),
-        5000,
+        2000,
         'queue close',
       ).catch(() => undefined);
       for (const c of workerConnections) c.disconnect();

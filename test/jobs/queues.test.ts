@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roundTrip, startPingWorker } from '../../src/jobs/ping.worker.js';
 import { createQueues, type QueueBackend, type Queues } from '../../src/jobs/queue-factory.js';
 import { checkPayload, JobPayloads, PayloadError } from '../../src/jobs/queues.js';
-import { closedPort, REDIS_URL, randomPrefix } from '../helpers/redis.js';
-import { createTestStore } from '../helpers/stores.js';
+import { closedPort, REDIS_URL, randomPrefix } from '../runtime/helpers/redis.js';
+import { createTestStore } from '../runtime/helpers/stores.js';
 
 type Case = { name: string; setup: () => Promise<{ backend: QueueBackend; dispose: () => Promise<void> }> };
 

@@ -6,7 +6,7 @@ import { rotateCredentials } from '../../src/secrets/rotate.js';
 import { credentialVault } from '../../src/secrets/vault.js';
 import type { TenantId } from '../../src/store/ids.js';
 import { getSealedCredentials } from '../../src/store/repos/tenants.repo.js';
-import { createTestStore, type TestStore } from '../helpers/stores.js';
+import { createTestStore, type TestStore } from '../runtime/helpers/stores.js';
 
 const k1 = generateKeyEntry('k1');
 const k2 = generateKeyEntry('k2');

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roundTrip, startPingWorker } from '../../src/jobs/ping.worker.js';
 import { createQueues, type Queues } from '../../src/jobs/queue-factory.js';
-import { createTestStore, type TestStore } from '../helpers/stores.js';
+import { createTestStore, type TestStore } from '../runtime/helpers/stores.js';
 
 describe('embedded PGlite gateway', () => {
   let store: TestStore;

@@ -30,7 +30,7 @@ import {
 } from '../../src/store/repos/results.repo.js';
 import { getSettings, putSettings } from '../../src/store/repos/settings.repo.js';
 import { createTenant, getTenant, listTenants, setTenantStatus } from '../../src/store/repos/tenants.repo.js';
-import { createTestStore, type StoreKind, type TestStore } from '../helpers/stores.js';
+import { createTestStore, type StoreKind, type TestStore } from '../runtime/helpers/stores.js';
 
 const deal = (id: string, partnerId: string, amount: string, status: 'open' | 'won' | 'lost' = 'won') => ({
   record: {

@@ -2,8 +2,8 @@
 // and a real PostgreSQL database of our own (random name, dropped afterwards).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { loadConfig } from '../../src/config.js';
-import { openStore, type Store } from '../../src/store/database.js';
+import { loadConfig } from '../../../src/config.js';
+import { openStore, type Store } from '../../../src/store/database.js';
 
 export const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
