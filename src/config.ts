@@ -37,6 +37,11 @@ const EnvSchema = z.object({
     .default(256 * 1024),
   /** How long SIGTERM/SIGINT waits for active jobs and requests before closing anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** Key prefix of the queues in Redis (deployments sharing one Redis use different prefixes). */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, _ or -')
+    .default('ci'),
   /** Requests per minute per client on the API (0 disables the limiter). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
 });
@@ -56,6 +61,7 @@ export interface Config {
   bodyLimit: number;
   shutdownTimeoutMs: number;
   rateLimitPerMinute: number;
+  queuePrefix: string;
 }
 
 export class ConfigError extends Error {
@@ -87,5 +93,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimit: e.BODY_LIMIT,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    queuePrefix: e.QUEUE_PREFIX,
   };
 }

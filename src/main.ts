@@ -45,7 +45,7 @@ export async function startRuntime(
   const store = await openStore(config, { mode: 'serve', onError: throttled(logger, 'store') });
   const queues = createQueues(
     config.redisUrl
-      ? { kind: 'redis', url: config.redisUrl }
+      ? { kind: 'redis', url: config.redisUrl, prefix: config.queuePrefix }
       : { kind: 'postgres', connection: store.pgConnection },
     throttled(logger, 'queue'),
   );

@@ -19,9 +19,14 @@ export interface Harness {
 }
 
 export async function harness(
-  opts: { queues?: (store: TestStore) => Queues; rateLimit?: { perMinute: number; redisUrl?: string } } = {},
+  opts: {
+    queues?: (store: TestStore) => Queues;
+    rateLimit?: { perMinute: number; redisUrl?: string };
+    /** Share a store with another harness (its owner disposes it). */
+    store?: TestStore;
+  } = {},
 ): Promise<Harness> {
-  const store = await createTestStore('pglite');
+  const store = opts.store ?? (await createTestStore('pglite'));
   const queues = opts.queues?.(store) ?? createQueues({ kind: 'postgres', connection: store.pgConnection });
   const chunks: string[] = [];
   const sink = new PassThrough();
@@ -44,7 +49,7 @@ export async function harness(
     async dispose() {
       await app.close();
       await queues.close();
-      await store.dispose();
+      if (!opts.store) await store.dispose();
     },
   };
 }

@@ -4,7 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PREFIX } from '../../src/http/app.js';
 import { createQueues } from '../../src/jobs/queue-factory.js';
 import { closedPort, randomPrefix } from '../runtime/helpers/redis.js';
+import { createTestStore, type TestStore } from '../runtime/helpers/stores.js';
 import { type Harness, harness, tenantWithKey } from './harness.js';
+
+// One embedded store for the file; each block builds its own app on it.
+let store: TestStore;
+beforeAll(async () => {
+  store = await createTestStore('pglite');
+});
+afterAll(async () => {
+  await store?.dispose();
+});
 
 describe('with Redis down', () => {
   let h: Harness;
@@ -14,6 +24,7 @@ describe('with Redis down', () => {
     h = await harness({
       queues: () => createQueues({ kind: 'redis', url: deadRedis, prefix: randomPrefix() }),
       rateLimit: { perMinute: 100, redisUrl: deadRedis },
+      store,
     });
   });
   afterAll(async () => {
@@ -40,7 +51,7 @@ describe('with Redis down', () => {
 describe('rate limit', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await harness({ rateLimit: { perMinute: 3 } });
+    h = await harness({ rateLimit: { perMinute: 3 }, store });
   });
   afterAll(async () => {
     await h?.dispose();
