@@ -191,7 +191,13 @@ export function createQueues(backend: QueueBackend, onError: (err: Error) => voi
         await withTimeout(graceful, deadlineMs, 'workers');
         return { forced: false };
       } catch {
-        await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
+        // Force: stop without waiting for the processors; their jobs' locks lapse and
+        // BullMQ hands them to another worker as stalled (at-least-once, so jobs are idempotent).
+        await withTimeout(
+          Promise.all(workers.map((w) => w.close(true).catch(() => undefined))),
+          2000,
+          'forced worker close',
+        ).catch(() => undefined);
         return { forced: true };
       }
     },

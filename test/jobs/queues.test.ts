@@ -95,3 +95,64 @@ describe('Redis down', () => {
     await queues.close();
   });
 });
+
+describe('graceful worker shutdown', () => {
+  let store: Awaited<ReturnType<typeof createTestStore>>;
+  beforeAll(async () => {
+    store = await createTestStore('pglite');
+  });
+  afterAll(async () => {
+    await store?.dispose();
+  });
+
+  it('releases an active job that outlives the deadline (forced close)', async () => {
+    const queues = createQueues({ kind: 'postgres', connection: store.pgConnection });
+    try {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      let started!: () => void;
+      const running = new Promise<void>((r) => {
+        started = r;
+      });
+      let finished = false;
+      queues.worker('maintenance', async () => {
+        started();
+        await gate;
+        finished = true;
+      });
+      await queues.add('maintenance', { tenantId: 't_shutdown', task: 'reconcile-inbox' });
+      await running;
+      // Deadline passes while the job is still blocked: the worker is closed by force.
+      const forced = queues.closeWorkers(300);
+      expect(await forced).toEqual({ forced: true });
+      expect(finished).toBe(false);
+      release();
+    } finally {
+      await queues.close();
+    }
+  });
+
+  it('waits for an active job that finishes before the deadline', async () => {
+    const queues = createQueues({ kind: 'postgres', connection: store.pgConnection });
+    try {
+      let started!: () => void;
+      const running = new Promise<void>((r) => {
+        started = r;
+      });
+      let finished = false;
+      queues.worker('maintenance', async () => {
+        started();
+        await new Promise((r) => setTimeout(r, 300));
+        finished = true;
+      });
+      await queues.add('maintenance', { tenantId: 't_shutdown2', task: 'reconcile-inbox' });
+      await running;
+      expect(await queues.closeWorkers(10_000)).toEqual({ forced: false });
+      expect(finished).toBe(true);
+    } finally {
+      await queues.close();
+    }
+  });
+});

@@ -32,7 +32,8 @@ describe('config', () => {
   });
 
   it('treats empty values as unset', () => {
-    expect(loadConfig({ DATABASE_URL: '', REDIS_URL: ' ' }).redisUrl).toBeUndefined();
+    const c = loadConfig({ DATABASE_URL: '', REDIS_URL: ' ', HOST: '', PORT: '' });
+    expect(c).toMatchObject({ redisUrl: undefined, databaseUrl: undefined, host: '127.0.0.1', port: 3000 });
   });
 });
 
