@@ -10,7 +10,11 @@ export interface Command {
 }
 
 /** Multi-word commands ("plan validate") are keys with a space. */
-const commands: Record<string, () => Promise<Command>> = {};
+const commands: Record<string, () => Promise<Command>> = {
+  score: () => import('./cli/score.js').then((m) => m.command),
+  whatif: () => import('./cli/whatif.js').then((m) => m.command),
+  'plan validate': () => import('./cli/plan-validate.js').then((m) => m.command),
+};
 
 export async function main(argv: string[], io: CommandIo = stdio): Promise<number> {
   const [first, second] = argv;
