@@ -1,17 +1,18 @@
 // Explain lines: one per step, naming the deals behind each number, so finance and
 // partners can follow a result from the CRM records to the payout.
-import type { Evaluation, MetricEval } from './evaluate.js';
-import { displayValue } from './labels.js';
+import type { Evaluation } from './evaluate.js';
 import { groupThousands, moneyText, roundedNumber } from './money.js';
 import type { Plan } from './plan.schema.js';
 import type { Adjustment, AwardResult, RankResult } from './results.js';
+import type { MetricView } from './view.js';
 
 const money = (plan: Plan, value: { toFixed(): string } | string) =>
   `${groupThousands(typeof value === 'string' ? value : value.toFixed())} ${plan.currency}`;
 
-function metricLine(plan: Plan, e: Evaluation, m: MetricEval): string {
+function metricLine(v: MetricView): string {
+  const m = v.m;
   const key = `${m.metric.key} (${m.metric.kind})`;
-  const actual = m.actual.value === null ? 'no value' : displayValue(m.metric, m.actual.value, plan.currency);
+  const actual = v.actualDisplay;
   let source = '';
   switch (m.metric.kind) {
     case 'wonAmount':
@@ -38,20 +39,16 @@ function metricLine(plan: Plan, e: Evaluation, m: MetricEval): string {
       source = ` (partner attribute ${m.metric.field})`;
       break;
   }
-  const target =
-    m.target === null
-      ? 'no target'
-      : `target ${displayValue(m.metric, m.target, plan.currency)} (${m.targetSource})`;
+  const target = v.targetDisplay === null ? 'no target' : `target ${v.targetDisplay} (${m.targetSource})`;
   if (m.excluded) return `${key} = ${actual}${source}; ${target}; left out of the score (${m.excluded})`;
-  const capped =
-    m.metric.cap !== undefined && m.rawAttainment!.gt(m.metric.cap) ? `, capped at ${m.metric.cap}` : '';
-  const points = m.attainment!.times(m.metric.weight).times(100).div(e.weightSum);
-  return `${key} = ${actual}${source}; ${target}; attainment ${roundedNumber(m.rawAttainment!, 4)}${capped} × weight ${m.metric.weight} → ${roundedNumber(points, 2)} points`;
+  const capped = m.attainment !== m.rawAttainment ? `, capped at ${m.metric.cap}` : '';
+  return `${key} = ${actual}${source}; ${target}; attainment ${v.rawAttainment}${capped} × weight ${m.metric.weight} → ${v.points} points`;
 }
 
 export function explainLines(
   plan: Plan,
   e: Evaluation,
+  views: MetricView[],
   extra: {
     adjustments: Adjustment[];
     total: string;
@@ -62,7 +59,7 @@ export function explainLines(
   const lines: string[] = [];
   const p = e.period;
   lines.push(`period ${p.key}: ${p.startDate} to ${p.endDate} (exclusive) in ${plan.timezone}`);
-  for (const m of e.metrics) lines.push(metricLine(plan, e, m));
+  for (const v of views) lines.push(metricLine(v));
   lines.push(
     e.weightSum.isZero()
       ? 'score = 0 (no metric has both a target and a value)'
