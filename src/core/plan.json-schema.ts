@@ -5,7 +5,10 @@ import { z } from 'zod';
 import { PlanSchema } from './plan.schema.js';
 
 export function planJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(PlanSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(PlanSchema, { io: 'input', target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >;
   return {
     $schema: schema.$schema,
     $id: 'https://github.com/channel-incentives/channel-incentives/schemas/plan.schema.json',

@@ -5,7 +5,7 @@ import { type Evaluation, evaluatePartner, metricConditionMet, tierConditionMet 
 import { explainLines } from './explain.js';
 import { feedback, gateMessage } from './feedback.js';
 import { canonicalJson, sha256Hex } from './hash.js';
-import { type Decimal, moneyText, roundedNumber, ZERO } from './money.js';
+import { type Decimal, moneyText, ZERO } from './money.js';
 import { nextTier } from './next-tier.js';
 import { type Period, parsePeriod } from './periods.js';
 import type { Plan } from './plan.schema.js';
@@ -17,7 +17,6 @@ import type {
   MetricResult,
   PartnerResult,
   RankResult,
-  RecordError,
   ResultsDocument,
 } from './results.js';
 import { metricViews } from './view.js';
