@@ -331,7 +331,8 @@ export function checkDeal(
   if (raw.splits !== undefined && raw.splits !== null && !Array.isArray(raw.splits))
     return 'splits must be a non-empty list';
   if (status === 'won') {
-    if (!raw.splits && (typeof raw.partnerId !== 'string' || raw.partnerId === '')) return 'won deal has no partnerId';
+    if (!raw.splits && (typeof raw.partnerId !== 'string' || raw.partnerId === ''))
+      return 'won deal has no partnerId';
     if (typeof raw.closedAt !== 'string') return 'won deal has no closedAt';
     if (currency !== planCurrency && !rates.has(currency)) return `no exchange rate for ${currency}`;
   }
