@@ -11,6 +11,9 @@ export interface Command {
 
 /** Multi-word commands ("plan validate") are keys with a space. */
 const commands: Record<string, () => Promise<Command>> = {
+  score: () => import('./cli/score.js').then((m) => m.command),
+  whatif: () => import('./cli/whatif.js').then((m) => m.command),
+  'plan validate': () => import('./cli/plan-validate.js').then((m) => m.command),
   serve: () => import('./cli/serve.js').then((m) => m.command),
   'tenant add': () => import('./cli/tenant.js').then((m) => m.add),
   'tenant list': () => import('./cli/tenant.js').then((m) => m.list),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PREFIX } from '../../src/http/app.js';
 import { listPlanVersions } from '../../src/store/repos/plans.repo.js';
+import { planJson, planYaml } from '../runtime/helpers/plans.js';
 import { type Harness, harness, tenantWithKey } from './harness.js';
 
 describe('admin API', () => {
@@ -46,11 +47,25 @@ describe('admin API', () => {
     });
     expect(await listPlanVersions(h.store.db, t.tenant.id)).toHaveLength(0);
 
+    const wrong = await h.app.inject({
+      method: 'POST',
+      url: url('/plans'),
+      headers: t.auth,
+      payload: {
+        source: planYaml('wrong')
+          .replace('currency: CNY', 'currency: XYZ')
+          .replace('weight: 50', 'weight: -5'),
+      },
+    });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.json().error.details.length).toBeGreaterThanOrEqual(2);
+    expect(wrong.json().error.details.some((p: { line?: number }) => typeof p.line === 'number')).toBe(true);
+
     const v1 = await h.app.inject({
       method: 'POST',
       url: url('/plans'),
       headers: t.auth,
-      payload: { source: 'name: one' },
+      payload: { source: planYaml('one') },
     });
     expect(v1.statusCode).toBe(201);
     expect(v1.json()).toMatchObject({ version: 1, format: 'yaml', active: false });
@@ -58,7 +73,7 @@ describe('admin API', () => {
       method: 'POST',
       url: url('/plans'),
       headers: t.auth,
-      payload: { source: '{"name":"two"}', activate: true },
+      payload: { source: planJson('two'), activate: true },
     });
     expect(v2.json()).toMatchObject({ version: 2, format: 'json', active: true });
     const act = await h.app.inject({ method: 'POST', url: url('/plans/1/activate'), headers: t.auth });
@@ -66,7 +81,7 @@ describe('admin API', () => {
     const list = await h.app.inject({ method: 'GET', url: url('/plans'), headers: t.auth });
     expect(list.json().versions.map((v: { active: boolean }) => v.active)).toEqual([true, false]);
     const shown = await h.app.inject({ method: 'GET', url: url('/plans/2'), headers: t.auth });
-    expect(shown.json().source).toBe('{"name":"two"}');
+    expect(shown.json().source).toBe(planJson('two'));
     expect((await h.app.inject({ method: 'GET', url: url('/plans/9'), headers: t.auth })).statusCode).toBe(
       404,
     );
@@ -74,7 +89,7 @@ describe('admin API', () => {
       method: 'POST',
       url: url('/plans/validate'),
       headers: t.auth,
-      payload: { source: 'name: ok' },
+      payload: { source: planYaml('ok') },
     });
     expect(valid.json()).toEqual({ ok: true, problems: [] });
     const audit = await h.app.inject({ method: 'GET', url: url('/audit?limit=10'), headers: t.auth });

@@ -8,6 +8,7 @@ import { listAudit } from '../../src/store/repos/audit.repo.js';
 import { getActivePlan, listPlanVersions } from '../../src/store/repos/plans.repo.js';
 import { getSettings, putSettings } from '../../src/store/repos/settings.repo.js';
 import { getTenant } from '../../src/store/repos/tenants.repo.js';
+import { planYaml } from '../runtime/helpers/plans.js';
 import { type Harness, harness, tenantWithKey } from './harness.js';
 
 /** A value for each path parameter naming one of tenant B's resources. */
@@ -17,7 +18,7 @@ const fixtures: Record<string, (b: string) => string> = {
 };
 
 const bodies: Record<string, unknown> = {
-  POST: { source: 'name: x', settings: {}, credentials: { a: 'b' }, reason: 'x' },
+  POST: { source: planYaml('stolen'), settings: {}, credentials: { a: 'b' }, reason: 'x' },
   PUT: { settings: { stolen: true }, credentials: { refresh: 'attacker' } },
 };
 
@@ -30,7 +31,11 @@ describe('admin API tenant isolation', () => {
     h = await harness();
     a = await tenantWithKey(h, 'iso-a');
     b = await tenantWithKey(h, 'iso-b', { refresh: 'b-secret' });
-    await uploadPlan(h.store.db, b.tenant.id, 'name: plan of B', 'yaml', 'test', { activate: true });
+    const up = await uploadPlan(h.store.db, b.tenant.id, planYaml('plan of B'), 'yaml', 'test', {
+      activate: true,
+    });
+    expect(up.ok).toBe(true);
+    expect(up.ok).toBe(true);
     await putSettings(h.store.db, b.tenant.id, { mapping: 'B' });
     await h.app.ready();
   });

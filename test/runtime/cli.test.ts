@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
+import { planYaml } from './helpers/plans.js';
 
 const run = runCli;
 
@@ -53,7 +54,7 @@ describe('runtime CLI without a running server', () => {
     expect(listed.tenants.map((t: { id: string }) => t.id)).toEqual([tenant.id]);
 
     const plan = join(dir, 'plan.yaml');
-    await writeFile(plan, 'name: CLI plan\n');
+    await writeFile(plan, planYaml('CLI plan'));
     const up = await run('plan', 'upload', '--tenant', tenant.id, plan, '--json');
     expect(up.code).toBe(0);
     expect(JSON.parse(up.out)).toMatchObject({ version: 1, active: false });

@@ -15,6 +15,7 @@ import { roundTrip } from '../../src/jobs/ping.worker.js';
 import { createQueues } from '../../src/jobs/queue-factory.js';
 import { generateKeyEntry } from '../../src/secrets/keyring.js';
 import { runCli } from './helpers/cli.js';
+import { planJson } from './helpers/plans.js';
 import { REDIS_URL } from './helpers/redis.js';
 import { PG_ADMIN_URL } from './helpers/stores.js';
 
@@ -106,7 +107,7 @@ describe('serve in the embedded default (no DATABASE_URL, no REDIS_URL)', () => 
     expect(JSON.parse((await cli('tenant', 'resume', t.id, '--json')).out).status).toBe('active');
 
     const plan = join(dir, 'plan.json');
-    await writeFile(plan, JSON.stringify({ name: 'live plan' }));
+    await writeFile(plan, planJson('live plan'));
     const v = JSON.parse((await cli('plan', 'upload', '--tenant', t.id, plan, '--activate', '--json')).out);
     expect(v).toMatchObject({ version: 1, format: 'json', active: true });
     const bad = join(dir, 'bad.yaml');
