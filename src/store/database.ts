@@ -25,7 +25,13 @@ export interface Store {
   /** Connection for BullMQ's PostgreSQL backend (same database as the store). */
   pgConnection: PgConnection;
   /** Set in the embedded mode: the gateway port, and whether this process owns the files. */
-  embedded?: { port: number; owner: boolean; dataDir: string | null };
+  embedded?: {
+    port: number;
+    owner: boolean;
+    dataDir: string | null;
+    /** A copy of the whole database (owner only; taken under the gateway's lock). */
+    dump?: () => Promise<Blob>;
+  };
 }
 
 export interface OpenOptions {
@@ -33,6 +39,8 @@ export interface OpenOptions {
   mode: 'serve' | 'client';
   /** Embedded only: keep the database in memory (tests). */
   memory?: boolean;
+  /** Embedded in-memory only: start from a dump (tests skip initdb this way). */
+  loadDataDir?: Blob;
   /** Pool size for the store. */
   max?: number;
   onError?: (err: Error) => void;
@@ -82,7 +90,9 @@ export async function openStore(config: Config, opts: OpenOptions): Promise<Stor
 }
 
 async function openEmbedded(dataDir: string | null, opts: OpenOptions, onError: (e: Error) => void) {
-  const pglite = dataDir ? await PGlite.create(join(dataDir, 'pgdata')) : await PGlite.create();
+  const pglite = dataDir
+    ? await PGlite.create(join(dataDir, 'pgdata'))
+    : await PGlite.create(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
   // The only direct query, before any client connects: the shared session's
   // search_path (the gateway cannot honour per-connection `-c search_path`).
   await pglite.exec('create schema if not exists bullmq; set search_path to bullmq, public');
@@ -100,7 +110,8 @@ async function openEmbedded(dataDir: string | null, opts: OpenOptions, onError: 
     if (dataDir) await rm(join(dataDir, SERVER_FILE), { force: true });
   });
   await migrate(db);
-  return { db, pgConnection, embedded: { port, owner: true, dataDir } };
+  const dump = () => gateway.exclusive(() => pglite.dumpDataDir('none'));
+  return { db, pgConnection, embedded: { port, owner: true, dataDir, dump } };
 }
 
 async function connectToRunning(

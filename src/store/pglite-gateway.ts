@@ -88,6 +88,16 @@ export class PgliteGateway {
     return this.#port;
   }
 
+  /** Runs `fn` while no client owns the database (same lock the clients take). */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const release = await this.#lock.acquire();
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+
   async stop(): Promise<void> {
     const server = this.#server;
     this.#server = null;
