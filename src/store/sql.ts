@@ -19,6 +19,12 @@ export interface Sql {
 export interface Database extends Sql {
   /** What the store runs on, for logs and health output (never the URL). */
   readonly kind: 'postgres' | 'embedded';
+  /**
+   * Runs `fn` on one dedicated connection outside any transaction (session-level
+   * state such as advisory locks). Never hold it across slow work in the embedded
+   * mode: there a session's transaction blocks every other client.
+   */
+  session<T>(fn: (s: Sql) => Promise<T>): Promise<T>;
   /** Round-trip check with a deadline; used by /health/ready. */
   ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -66,6 +72,14 @@ export function poolDatabase(pool: pg.Pool, kind: Database['kind'], onClose?: ()
       } catch (err) {
         await client.query('rollback').catch(() => undefined);
         throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async session(fn) {
+      const client = await pool.connect();
+      try {
+        return await fn(clientSql(client));
       } finally {
         client.release();
       }
