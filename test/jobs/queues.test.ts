@@ -91,7 +91,8 @@ describe('Redis down', () => {
     const started = Date.now();
     await expect(queues.ping(1500)).rejects.toThrow();
     await expect(queues.add('ping', { nonce: 'x' })).rejects.toThrow();
-    expect(Date.now() - started).toBeLessThan(5000);
+    // Bounded by the ping and enqueue deadlines (1.5 s + 3 s), not by reconnect attempts.
+    expect(Date.now() - started).toBeLessThan(10_000);
     await queues.close();
   });
 });

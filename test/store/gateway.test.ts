@@ -27,17 +27,28 @@ describe('embedded PGlite gateway', () => {
     const holdA = new Promise<void>((r) => {
       releaseA = r;
     });
-    // A opens a transaction, writes, then waits; B writes outside any transaction meanwhile.
+    let signalInserted!: () => void;
+    const aInserted = new Promise<void>((r) => {
+      signalInserted = r;
+    });
+    // A opens a transaction and writes; while A's transaction is open, B writes
+    // outside any transaction; then A rolls back. B's row must survive.
     const a = store.db
       .transaction(async (tx) => {
         await tx.query(`insert into probe values ('a', 1)`);
+        signalInserted();
         await holdA;
         throw new Error('roll back A');
       })
       .catch((e: Error) => e.message);
+    await aInserted;
+    let bDone = false;
+    const b = store.db.query(`insert into probe values ('b', 1)`).then(() => {
+      bDone = true;
+    });
     await new Promise((r) => setTimeout(r, 50));
-    const b = store.db.query(`insert into probe values ('b', 1)`);
-    await new Promise((r) => setTimeout(r, 50));
+    // B waits for A's transaction to end instead of running inside it.
+    expect(bDone).toBe(false);
     releaseA();
     expect(await a).toBe('roll back A');
     await b;

@@ -13,27 +13,36 @@ describe.each<StoreKind>(['pglite', 'postgres'])('named locks on %s', (kind) => 
 
   it('serializes holders of one key, lets other keys run, and times out waiters', async () => {
     const locks = createLocks(store);
-    const events: string[] = [];
-    const hold = (name: string, key: string, ms: number) =>
-      locks.withLock(key, async () => {
-        events.push(`${name}+`);
-        await new Promise((r) => setTimeout(r, ms));
-        events.push(`${name}-`);
-        return name;
+    const gate = () => {
+      let open!: () => void;
+      const p = new Promise<void>((r) => {
+        open = r;
       });
-    const results = await Promise.all([hold('a', 'k', 150), hold('b', 'k', 10), hold('c', 'other', 10)]);
-    expect(results).toEqual(['a', 'b', 'c']);
-    // b starts only after a ended; c did not wait for a.
-    expect(events.indexOf('b+')).toBeGreaterThan(events.indexOf('a-'));
-    expect(events.indexOf('c+')).toBeLessThan(events.indexOf('a-'));
-
-    const long = hold('d', 'busy', 400);
-    await new Promise((r) => setTimeout(r, 50));
-    await expect(locks.withLock('busy', async () => 'never', { timeoutMs: 100 })).rejects.toBeInstanceOf(
+      return { p, open };
+    };
+    const aHolds = gate();
+    const aRelease = gate();
+    let bStarted = false;
+    const a = locks.withLock('k', async () => {
+      aHolds.open();
+      await aRelease.p;
+      return 'a';
+    });
+    await aHolds.p;
+    const b = locks.withLock('k', async () => {
+      bStarted = true;
+      return 'b';
+    });
+    // Another key is not blocked by a.
+    expect(await locks.withLock('other', async () => 'c')).toBe('c');
+    // The same key is: b waits while a holds (and times out when asked to).
+    await expect(locks.withLock('k', async () => 'never', { timeoutMs: 100 })).rejects.toBeInstanceOf(
       LockTimeoutError,
     );
-    await long;
+    expect(bStarted).toBe(false);
+    aRelease.open();
+    expect(await Promise.all([a, b])).toEqual(['a', 'b']);
     // After a timeout the lock still works.
-    expect(await locks.withLock('busy', async () => 'ok')).toBe('ok');
+    expect(await locks.withLock('k', async () => 'ok')).toBe('ok');
   });
 });
