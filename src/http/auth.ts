@@ -38,6 +38,8 @@ export function installAdminAuth(app: FastifyInstance, db: Sql): void {
   // Added per route (after the rate limiter's own per-route hook), so unauthenticated
   // floods — key guessing — are rate limited too.
   app.addHook('onRoute', (route) => {
+    // Documented in OpenAPI as needing the admin key.
+    route.schema = { ...route.schema, security: [{ adminKey: [] }] };
     const existing = route.onRequest
       ? Array.isArray(route.onRequest)
         ? route.onRequest

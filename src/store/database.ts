@@ -41,6 +41,8 @@ export interface OpenOptions {
   memory?: boolean;
   /** Embedded in-memory only: start from a dump (tests skip initdb this way). */
   loadDataDir?: Blob;
+  /** Embedded only: see GatewayOptions.idleInTransactionMs. */
+  idleInTransactionMs?: number;
   /** Pool size for the store. */
   max?: number;
   onError?: (err: Error) => void;
@@ -96,7 +98,7 @@ async function openEmbedded(dataDir: string | null, opts: OpenOptions, onError: 
   // The only direct query, before any client connects: the shared session's
   // search_path (the gateway cannot honour per-connection `-c search_path`).
   await pglite.exec('create schema if not exists bullmq; set search_path to bullmq, public');
-  const gateway = new PgliteGateway(pglite, { onError });
+  const gateway = new PgliteGateway(pglite, { onError, idleInTransactionMs: opts.idleInTransactionMs });
   const port = await gateway.start();
   if (dataDir) {
     await writeServerRecord(dataDir, { pid: process.pid, port, startedAt: new Date().toISOString() });

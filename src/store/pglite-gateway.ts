@@ -48,6 +48,13 @@ export interface GatewayOptions {
   port?: number;
   /** Called for connection-level failures (never with query text). */
   onError?: (err: Error) => void;
+  /**
+   * A client that owns the database (open transaction or unfinished message
+   * sequence) and sends nothing for this long is disconnected and rolled back,
+   * like PostgreSQL's idle_in_transaction_session_timeout: a stuck client must not
+   * freeze every other one. Default 60 s; 0 disables.
+   */
+  idleInTransactionMs?: number;
 }
 
 export class PgliteGateway {
@@ -119,6 +126,8 @@ export class PgliteGateway {
     let release: (() => void) | null = null;
     let chain: Promise<void> = Promise.resolve();
     let closed = false;
+    let idleTimer: NodeJS.Timeout | undefined;
+    const idleLimit = this.#opts.idleInTransactionMs ?? 60_000;
 
     const channels = new Set<string>();
     this.#listeners.set(socket, channels);
@@ -128,6 +137,7 @@ export class PgliteGateway {
       closed = true;
       this.#sockets.delete(socket);
       this.#listeners.delete(socket);
+      clearTimeout(idleTimer);
       // Wait for the message in flight, then roll back what this client left open.
       await chain.catch(() => undefined);
       if (release) {
@@ -153,6 +163,7 @@ export class PgliteGateway {
         socket.end();
         return;
       }
+      clearTimeout(idleTimer);
       if (!release) release = await this.#lock.acquire();
       if (closed) return;
       if (type === 'Q' || type === 'P') trackListen(message, type, channels);
@@ -170,6 +181,16 @@ export class PgliteGateway {
       if (status === 'I' && release) {
         release();
         release = null;
+      } else if (idleLimit > 0) {
+        idleTimer = setTimeout(() => {
+          this.#opts.onError?.(
+            new Error(
+              `embedded database client idle in transaction for ${idleLimit} ms; disconnected and rolled back`,
+            ),
+          );
+          socket.destroy();
+        }, idleLimit);
+        idleTimer.unref();
       }
     };
 

@@ -170,6 +170,13 @@ describe('admin API', () => {
     expect(doc.statusCode).toBe(200);
     const paths = Object.keys(doc.json().paths);
     expect(paths).toEqual(expect.arrayContaining(['/health/ready', '/api/admin/tenants/{tenantId}/plans']));
+    // Every admin operation is documented as needing the admin key.
+    for (const [path, ops] of Object.entries(
+      doc.json().paths as Record<string, Record<string, { security?: unknown }>>,
+    )) {
+      if (!path.startsWith('/api/admin')) continue;
+      for (const op of Object.values(ops)) expect(op.security).toEqual([{ adminKey: [] }]);
+    }
     expect((await h.app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
     expect((await h.app.inject({ method: 'GET', url: '/health/live' })).json()).toEqual({ status: 'ok' });
     const ready = await h.app.inject({ method: 'GET', url: '/health/ready' });

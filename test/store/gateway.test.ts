@@ -12,7 +12,7 @@ describe('embedded PGlite gateway', () => {
   let queues: Queues;
 
   beforeAll(async () => {
-    store = await createTestStore('pglite');
+    store = await createTestStore('pglite', { idleInTransactionMs: 2000 });
     await store.db.query('create table public.probe (who text not null, n int not null)');
     queues = createQueues({ kind: 'postgres', connection: store.pgConnection });
     startPingWorker(queues);
@@ -101,6 +101,20 @@ describe('embedded PGlite gateway', () => {
     const rows = await store.db.query(`select 1 from probe where who = 'ghost'`);
     expect(rows).toEqual([]);
     await roundTrip(queues);
+  });
+
+  it('disconnects a client idle inside a transaction so the others are not frozen', async () => {
+    const c = new pg.Client({ ...store.pgConnection });
+    const ended = new Promise<void>((r) => c.once('end', () => r()));
+    c.on('error', () => undefined);
+    await c.connect();
+    await c.query('begin');
+    await c.query(`insert into probe values ('idle', 1)`);
+    // Nothing more from this client: the store's next query waits, then proceeds once
+    // the gateway has dropped the idle client and rolled its transaction back.
+    const rows = await store.db.query(`select 1 from probe where who = 'idle'`);
+    expect(rows).toEqual([]);
+    await ended;
   });
 
   it('keeps store tables in public and BullMQ in its own schema', async () => {

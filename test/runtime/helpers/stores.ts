@@ -19,11 +19,15 @@ export interface TestStore extends Store {
   dispose(): Promise<void>;
 }
 
-export async function createTestStore(kind: StoreKind): Promise<TestStore> {
+export async function createTestStore(
+  kind: StoreKind,
+  opts: { idleInTransactionMs?: number } = {},
+): Promise<TestStore> {
   if (kind === 'pglite') {
     const store = await openStore(loadConfig({}), {
       mode: 'serve',
       memory: true,
+      idleInTransactionMs: opts.idleInTransactionMs,
       loadDataDir: await migratedSnapshot(),
     });
     return { ...store, dispose: () => store.db.close() };
