@@ -278,7 +278,8 @@ export function prepare(plan: Plan, doc: unknown): Prepared {
       closedAt: (raw.closedAt as string | null | undefined) ?? null,
       csat: (raw.csat as number | null | undefined) ?? null,
       attributes: (raw.attributes as Obj | undefined) ?? {},
-      ...(raw.splits ? { splits: raw.splits as Deal['splits'] } : {}),
+      // Splits in partner order: the deal feeds inputsHash, which must not depend on input order.
+      ...(raw.splits ? { splits: sortSplits(raw.splits as NonNullable<Deal['splits']>) } : {}),
     };
     deals.set(id, deal);
     if (status !== 'won' || closedMs === undefined) continue;
@@ -328,6 +329,10 @@ export function prepare(plan: Plan, doc: unknown): Prepared {
   errors.sort((a, b) => cmp(a.type, b.type) || cmp(a.id, b.id) || cmp(a.reason, b.reason));
   for (const credits of wonByPartner.values()) credits.sort((a, b) => cmp(a.deal.id, b.deal.id));
   return { partners, accounts, deals, wonByPartner, firstWon, rates, statements, errors };
+}
+
+function sortSplits(splits: NonNullable<Deal['splits']>): NonNullable<Deal['splits']> {
+  return [...splits].sort((a, b) => cmp(a.partnerId, b.partnerId));
 }
 
 export function cmp(a: string, b: string): number {
