@@ -81,7 +81,7 @@ export const TargetsSchema = z
 const MetricCondition = z
   .object({
     metric: Name,
-    attainmentAtLeast: z.number().nonnegative().finite().optional(),
+    attainmentAtLeast: z.number().nonnegative('must not be negative').finite().optional(),
     actualAtLeast: z.number().finite().optional(),
   })
   .strict()
