@@ -321,6 +321,70 @@ const cases: [string, Mutation, string, string | RegExp][] = [
     'must be a whole number ≥ 1',
   ],
   [
+    'a fractional version',
+    (p) => {
+      p.version = 1.5;
+    },
+    'version',
+    'must be a whole number, not number 1.5',
+  ],
+  [
+    'a fractional rank',
+    (p) => {
+      p.awards = [{ type: 'trophy', name: 'Top', when: { rank: { top: 2.5 } } }];
+    },
+    'awards[0].when.rank.top',
+    'must be a whole number, not number 2.5',
+  ],
+  [
+    'a weight written as text',
+    (p) => {
+      (p.metrics[0] as Record<string, unknown>).weight = 'heavy';
+    },
+    'metrics[0].weight',
+    'must be a number, not string "heavy"',
+  ],
+  [
+    'a target that is not a number, under a level name with a space',
+    (p) => {
+      p.targets = { byLevel: { 'Gold Plus': { revenue: 'lots' } } };
+    },
+    'targets.byLevel["Gold Plus"].revenue',
+    'must be a number',
+  ],
+  [
+    'a tier name written as a number in a condition',
+    (p) => {
+      p.awards = [{ type: 'title', name: 'X', when: { tierAtLeast: 5 } } as never];
+    },
+    'awards[0].when.tierAtLeast',
+    'must be a string, not number 5',
+  ],
+  [
+    'a negative attainment threshold',
+    (p) => {
+      p.awards = [{ type: 'training', name: 'T', when: { metric: 'revenue', attainmentAtLeast: -1 } }];
+    },
+    'awards[0].when.attainmentAtLeast',
+    'must not be negative',
+  ],
+  [
+    'a maxTier gate naming its tier with a number',
+    (p) => {
+      p.gates = [{ metric: 'revenue', min: 1, effect: { maxTier: 3 } } as never];
+    },
+    'gates[0].effect.maxTier',
+    'must be a string, not number 3',
+  ],
+  [
+    'a basis naming its metric with a number',
+    (p) => {
+      p.tiers.basis = { attainment: 7 } as never;
+    },
+    'tiers.basis.attainment',
+    'must be a string, not number 7',
+  ],
+  [
     'no levels at all',
     (p) => {
       p.tiers.levels = [];
