@@ -144,6 +144,10 @@ export class Decimal {
     return this.units < 0n;
   }
 
+  isPositive(): boolean {
+    return this.units > 0n;
+  }
+
   /** Rounds to `places` decimals: half away from zero (default), away from zero, or toward zero. */
   toDecimalPlaces(places: number, rounding: number = Decimal.ROUND_HALF_UP): Decimal {
     if (places >= PLACES) return this;
