@@ -1,5 +1,6 @@
 import type { Command } from '../cli.js';
 import { score } from '../core/index.js';
+import { nodeSha256 } from '../lib/sha256.js';
 import { parseCommandArgs, required } from './args.js';
 import { loadInput, loadPlan } from './files.js';
 import { runCommand } from './run.js';
@@ -37,6 +38,7 @@ export const command: Command = {
       const doc = score(plan, input, {
         period: values.period!,
         computedAt: values['computed-at'] ?? new Date().toISOString(),
+        sha256: nodeSha256,
       });
       io.out(`${JSON.stringify(doc, null, 2)}\n`);
       return 0;

@@ -1,5 +1,6 @@
 import type { Command } from '../cli.js';
 import { whatIf } from '../core/index.js';
+import { nodeSha256 } from '../lib/sha256.js';
 import { parseCommandArgs, required } from './args.js';
 import { CliError, loadInput, loadPlan } from './files.js';
 import { runCommand } from './run.js';
@@ -48,6 +49,7 @@ export const command: Command = {
         partnerId: values.partner!,
         close,
         computedAt: values['computed-at'] ?? new Date().toISOString(),
+        sha256: nodeSha256,
       });
       io.out(`${JSON.stringify(doc, null, 2)}\n`);
       return 0;

@@ -1,6 +1,8 @@
 // Scores one partner for one period: actuals, targets, attainment, score, tier,
 // gates and the period's own payout (docs/incentive-model.md §3). Everything stays
 // exact (Decimal) until the payout components are rounded, once, at the end.
+
+import { compile } from './compiled.js';
 import type { Partner } from './input.js';
 import { type Actual, computeActual, numericValue } from './metrics.js';
 import { Decimal, groupThousands, HUNDRED, roundMoney, toDecimal, ZERO } from './money.js';
@@ -73,18 +75,18 @@ export function resolveTarget(
     const value = numericValue(partner.attributes[attribute]);
     if (value !== null) return { value, source: `attribute ${attribute}` };
   }
-  const level = partner.level ? plan.targets.byLevel?.[partner.level]?.[key] : undefined;
-  if (level !== undefined) return { value: toDecimal(level), source: `level ${partner.level}` };
-  const fallback = plan.targets.default?.[key];
-  if (fallback !== undefined) return { value: toDecimal(fallback), source: 'default' };
+  const c = compile(plan);
+  const level = partner.level ? c.levelTarget.get(partner.level)?.get(key) : undefined;
+  if (level !== undefined) return { value: level, source: `level ${partner.level}` };
+  const fallback = c.defaultTarget.get(key);
+  if (fallback !== undefined) return { value: fallback, source: 'default' };
   return null;
 }
 
 export function tierIndexFor(plan: Plan, basisValue: Decimal): number {
+  const levels = compile(plan).levels;
   let index = 0;
-  plan.tiers.levels.forEach((level, i) => {
-    if (basisValue.gte(level.min)) index = i;
-  });
+  for (let i = 0; i < levels.length; i++) if (basisValue.gte(levels[i]!.min)) index = i;
   return index;
 }
 
@@ -101,8 +103,8 @@ function evaluateMetric(
   if (!target?.value.gt(0)) return { ...base, rawAttainment: null, attainment: null, excluded: 'no target' };
   if (actual.value === null) return { ...base, rawAttainment: null, attainment: null, excluded: 'no value' };
   const rawAttainment = actual.value.div(target.value);
-  const attainment =
-    metric.cap !== undefined && rawAttainment.gt(metric.cap) ? toDecimal(metric.cap) : rawAttainment;
+  const cap = compile(plan).cap.get(metric.key) ?? null;
+  const attainment = cap !== null && rawAttainment.gt(cap) ? cap : rawAttainment;
   return { ...base, rawAttainment, attainment };
 }
 
@@ -115,12 +117,14 @@ export function evaluatePartner(
   const credits = creditsIn(prepared.wonByPartner.get(partner.id), period);
   const metrics = plan.metrics.map((m) => evaluateMetric(plan, prepared, partner, credits, m));
 
+  const weights = compile(plan).weight;
   let weightSum = ZERO;
   let weightedSum = ZERO;
   for (const m of metrics) {
     if (m.attainment === null) continue;
-    weightSum = weightSum.plus(m.metric.weight);
-    weightedSum = weightedSum.plus(m.attainment.times(m.metric.weight));
+    const weight = weights.get(m.metric.key)!;
+    weightSum = weightSum.plus(weight);
+    weightedSum = weightedSum.plus(m.attainment.times(weight));
   }
   const scoreExact = weightSum.isZero() ? ZERO : weightedSum.times(HUNDRED).div(weightSum);
   const scoreRounded = scoreExact.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
@@ -193,13 +197,14 @@ export function tierConditionMet(plan: Plan, tier: number, name: string): { met:
 function computePayout(plan: Plan, e: Omit<Evaluation, 'payout'>, withheld: boolean): PayoutEval {
   const currency = plan.currency;
   const levels = plan.tiers.levels;
+  const compiled = compile(plan);
   const baseMetric = e.metrics.find((m) => m.metric.key === plan.payout.base);
   const baseActual = baseMetric?.actual.value ?? ZERO;
   const baseSteps: string[] = [];
   let base = ZERO;
 
   if (plan.tiers.mode === 'retroactive') {
-    const rate = toDecimal(levels[e.tier]!.rate);
+    const rate = compiled.levels[e.tier]!.rate;
     base = rate.times(baseActual);
     baseSteps.push(`${rate.times(100).toString()}% × ${groupThousands(baseActual.toFixed())}`);
   } else {
@@ -207,7 +212,7 @@ function computePayout(plan: Plan, e: Omit<Evaluation, 'payout'>, withheld: bool
     // partner's own tier is the top band (a maxTier gate pays the excess at its rate).
     const target = baseMetric?.target?.gt(0) ? baseMetric.target : null;
     for (let i = 0; i <= e.tier; i++) {
-      const rate = toDecimal(levels[i]!.rate);
+      const rate = compiled.levels[i]!.rate;
       const lower = target ? target.times(levels[i]!.min).div(HUNDRED) : ZERO;
       const upper = i < e.tier && target ? target.times(levels[i + 1]!.min).div(HUNDRED) : null;
       if (baseActual.lte(lower) && i > 0) break;
@@ -220,7 +225,7 @@ function computePayout(plan: Plan, e: Omit<Evaluation, 'payout'>, withheld: bool
     }
   }
 
-  const tierBonus = levels[e.tier]!.bonus !== undefined ? toDecimal(levels[e.tier]!.bonus!) : ZERO;
+  const tierBonus = compiled.levels[e.tier]!.bonus ?? ZERO;
   const bonuses: PayoutEval['bonuses'] = [];
   for (const bonus of plan.payout.bonuses) {
     const check =
@@ -241,7 +246,7 @@ function computePayout(plan: Plan, e: Omit<Evaluation, 'payout'>, withheld: bool
   const roundedBase = roundMoney(base, currency);
   const roundedTierBonus = roundMoney(tierBonus, currency);
   const subtotal = bonuses.reduce((s, b) => s.plus(b.amount), roundedBase.plus(roundedTierBonus));
-  const cap = plan.payout.cap !== undefined ? roundMoney(toDecimal(plan.payout.cap), currency) : null;
+  const cap = compiled.payoutCap === null ? null : roundMoney(compiled.payoutCap, currency);
   const capReduction = cap !== null && subtotal.gt(cap) ? subtotal.minus(cap) : ZERO;
   return {
     base: roundedBase,

@@ -1,17 +1,18 @@
 // Explain lines: one per step, naming the deals behind each number, so finance and
 // partners can follow a result from the CRM records to the payout.
-import type { Evaluation, MetricEval } from './evaluate.js';
-import { displayValue } from './labels.js';
+import type { Evaluation } from './evaluate.js';
 import { groupThousands, moneyText, roundedNumber } from './money.js';
 import type { Plan } from './plan.schema.js';
 import type { Adjustment, AwardResult, RankResult } from './results.js';
+import type { MetricView } from './view.js';
 
 const money = (plan: Plan, value: { toFixed(): string } | string) =>
   `${groupThousands(typeof value === 'string' ? value : value.toFixed())} ${plan.currency}`;
 
-function metricLine(plan: Plan, e: Evaluation, m: MetricEval): string {
+function metricLine(v: MetricView): string {
+  const m = v.m;
   const key = `${m.metric.key} (${m.metric.kind})`;
-  const actual = m.actual.value === null ? 'no value' : displayValue(m.metric, m.actual.value, plan.currency);
+  const actual = v.actualDisplay;
   let source = '';
   switch (m.metric.kind) {
     case 'wonAmount':
@@ -38,31 +39,22 @@ function metricLine(plan: Plan, e: Evaluation, m: MetricEval): string {
       source = ` (partner attribute ${m.metric.field})`;
       break;
   }
-  const target =
-    m.target === null
-      ? 'no target'
-      : `target ${displayValue(m.metric, m.target, plan.currency)} (${m.targetSource})`;
+  const target = v.targetDisplay === null ? 'no target' : `target ${v.targetDisplay} (${m.targetSource})`;
   if (m.excluded) return `${key} = ${actual}${source}; ${target}; left out of the score (${m.excluded})`;
-  const capped =
-    m.metric.cap !== undefined && m.rawAttainment!.gt(m.metric.cap) ? `, capped at ${m.metric.cap}` : '';
-  const points = m.attainment!.times(m.metric.weight).times(100).div(e.weightSum);
-  return `${key} = ${actual}${source}; ${target}; attainment ${roundedNumber(m.rawAttainment!, 4)}${capped} × weight ${m.metric.weight} → ${roundedNumber(points, 2)} points`;
+  const capped = m.attainment !== m.rawAttainment ? `, capped at ${m.metric.cap}` : '';
+  return `${key} = ${actual}${source}; ${target}; attainment ${v.rawAttainment}${capped} × weight ${m.metric.weight} → ${v.points} points`;
 }
 
 export function explainLines(
   plan: Plan,
   e: Evaluation,
-  extra: {
-    adjustments: Adjustment[];
-    total: string;
-    awards: { award: AwardResult; because: string }[];
-    rank: RankResult;
-  },
+  views: MetricView[],
+  extra: { adjustments: Adjustment[]; total: string },
 ): string[] {
   const lines: string[] = [];
   const p = e.period;
   lines.push(`period ${p.key}: ${p.startDate} to ${p.endDate} (exclusive) in ${plan.timezone}`);
-  for (const m of e.metrics) lines.push(metricLine(plan, e, m));
+  for (const v of views) lines.push(metricLine(v));
   lines.push(
     e.weightSum.isZero()
       ? 'score = 0 (no metric has both a target and a value)'
@@ -108,12 +100,20 @@ export function explainLines(
     );
   }
   lines.push(`payout total = ${money(plan, extra.total)}`);
-  const within = Object.entries(extra.rank.within)
+  return lines;
+}
+
+/** The closing lines, known only after every partner is ranked. */
+export function rankAndAwardLines(
+  rank: RankResult,
+  awards: { award: AwardResult; because: string }[],
+): string[] {
+  const within = Object.entries(rank.within)
     .filter(([, r]) => r !== null)
-    .map(([field, r]) => `${r} of ${extra.rank.of.within[field]} by ${field}`);
-  lines.push(
-    `rank ${extra.rank.overall} of ${extra.rank.of.overall} overall${within.length ? `; ${within.join('; ')}` : ''}`,
-  );
-  for (const a of extra.awards) lines.push(`award ${a.award.type} "${a.award.name}": ${a.because}`);
+    .map(([field, r]) => `${r} of ${rank.of.within[field]} by ${field}`);
+  const lines = [
+    `rank ${rank.overall} of ${rank.of.overall} overall${within.length ? `; ${within.join('; ')}` : ''}`,
+  ];
+  for (const a of awards) lines.push(`award ${a.award.type} "${a.award.name}": ${a.because}`);
   return lines;
 }

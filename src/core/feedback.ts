@@ -1,65 +1,64 @@
 // Strengths (attainment ≥ 1) and improvements (attainment < 1, weakest first), each
 // with a plain-language message in English and Simplified Chinese.
-import type { Evaluation, GateEval, MetricEval } from './evaluate.js';
-import { displayValue, metricLabel, percent, valueText } from './labels.js';
-import { Decimal, ONE, roundedNumber } from './money.js';
+import type { GateEval } from './evaluate.js';
+import { metricLabel, valueText } from './labels.js';
+import { Decimal, ONE } from './money.js';
 import type { Plan } from './plan.schema.js';
 import type { FeedbackItem, Message } from './results.js';
+import { display, type MetricView } from './view.js';
 
 export function feedback(
   plan: Plan,
-  e: Evaluation,
+  views: MetricView[],
 ): { strengths: FeedbackItem[]; improvements: FeedbackItem[] } {
-  const scored = e.metrics.filter((m) => m.rawAttainment !== null);
+  const scored = views.filter((v) => v.rawAttainment !== null);
   const strengths = scored
-    .filter((m) => m.rawAttainment!.gte(ONE))
-    .sort((a, b) => b.rawAttainment!.comparedTo(a.rawAttainment!))
-    .map((m) => strength(plan, m));
+    .filter((v) => v.m.rawAttainment!.gte(ONE))
+    .sort((a, b) => b.m.rawAttainment!.comparedTo(a.m.rawAttainment!))
+    .map((v) => strength(v));
   const improvements = scored
-    .filter((m) => m.rawAttainment!.lt(ONE))
-    .sort((a, b) => a.rawAttainment!.comparedTo(b.rawAttainment!))
-    .map((m) => improvement(plan, m));
+    .filter((v) => v.m.rawAttainment!.lt(ONE))
+    .sort((a, b) => a.m.rawAttainment!.comparedTo(b.m.rawAttainment!))
+    .map((v) => improvement(plan, v));
   return { strengths, improvements };
 }
 
-function strength(plan: Plan, m: MetricEval): FeedbackItem {
-  const label = metricLabel(m.metric);
-  const actual = displayValue(m.metric, m.actual.value!, plan.currency);
-  const target = displayValue(m.metric, m.target!, plan.currency);
-  const pct = percent(m.rawAttainment!);
+function strength(v: MetricView): FeedbackItem {
+  const label = metricLabel(v.m.metric);
   return {
-    metric: m.metric.key,
-    attainment: roundedNumber(m.rawAttainment!, 4),
+    metric: v.m.metric.key,
+    attainment: v.rawAttainment!,
     message: {
-      en: `${label.en}: ${pct} of target (${actual} of ${target}).`,
-      'zh-CN': `${label['zh-CN']}：完成目标的 ${pct}（${actual} / ${target}）。`,
+      en: `${label.en}: ${v.percent} of target (${v.actualDisplay} of ${v.targetDisplay}).`,
+      'zh-CN': `${label['zh-CN']}：完成目标的 ${v.percent}（${v.actualDisplay} / ${v.targetDisplay}）。`,
     },
   };
 }
 
-function improvement(plan: Plan, m: MetricEval): FeedbackItem {
-  const label = metricLabel(m.metric);
-  const actual = displayValue(m.metric, m.actual.value!, plan.currency);
-  const target = displayValue(m.metric, m.target!, plan.currency);
-  const gapValue = m.target!.minus(m.actual.value!);
-  const gap = displayValue(m.metric, gapValue, plan.currency);
-  const pct = percent(m.rawAttainment!);
+function improvement(plan: Plan, v: MetricView): FeedbackItem {
+  const label = metricLabel(v.m.metric);
+  const gap = valueText(v.m.metric, v.m.target!.minus(v.m.actual.value!), plan.currency);
+  const gapDisplay = display(v.m, gap, plan.currency);
   return {
-    metric: m.metric.key,
-    attainment: roundedNumber(m.rawAttainment!, 4),
-    gap: valueText(m.metric, gapValue, plan.currency),
+    metric: v.m.metric.key,
+    attainment: v.rawAttainment!,
+    gap,
     message: {
-      en: `${label.en}: ${pct} of target (${actual} of ${target}); ${gap} more reaches the target.`,
-      'zh-CN': `${label['zh-CN']}：完成目标的 ${pct}（${actual} / ${target}），再增加 ${gap} 即可达标。`,
+      en: `${label.en}: ${v.percent} of target (${v.actualDisplay} of ${v.targetDisplay}); ${gapDisplay} more reaches the target.`,
+      'zh-CN': `${label['zh-CN']}：完成目标的 ${v.percent}（${v.actualDisplay} / ${v.targetDisplay}），再增加 ${gapDisplay} 即可达标。`,
     },
   };
 }
 
-export function gateMessage(plan: Plan, g: GateEval): Message {
-  const metric = plan.metrics.find((m) => m.key === g.gate.metric)!;
-  const label = metricLabel(metric);
-  const actual = g.actual === null ? null : displayValue(metric, g.actual, plan.currency);
-  const min = displayValue(metric, new Decimal(g.gate.min), plan.currency);
+export function gateMessage(plan: Plan, views: MetricView[], g: GateEval): Message {
+  const view = views.find((v) => v.m.metric.key === g.gate.metric)!;
+  const label = metricLabel(view.m.metric);
+  const actual = g.actual === null ? null : view.actualDisplay;
+  const min = display(
+    view.m,
+    valueText(view.m.metric, new Decimal(g.gate.min), plan.currency),
+    plan.currency,
+  );
   const effect =
     g.gate.effect === 'noPayout'
       ? { en: 'no payout this period', zh: '本期不发放奖励' }

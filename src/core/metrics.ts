@@ -2,7 +2,7 @@
 import type { Partner } from './input.js';
 import { Decimal, isDecimalText, ZERO } from './money.js';
 import type { Metric } from './plan.schema.js';
-import type { Credit, Prepared } from './prepare.js';
+import { type Credit, creditedAmount, type Prepared } from './prepare.js';
 
 export interface Actual {
   /** null: the metric has no value this period (and is left out of the score). */
@@ -49,7 +49,7 @@ export function computeActual(
       let sum = ZERO;
       const notes: string[] = [];
       for (const c of credits) {
-        sum = sum.plus(c.share ? c.amount.times(c.share) : c.amount);
+        sum = sum.plus(creditedAmount(c));
         const note = creditNote(c, planCurrency);
         if (note) notes.push(note);
       }
@@ -90,7 +90,7 @@ export function computeActual(
       let count = 0;
       const dealIds: string[] = [];
       for (const c of credits) {
-        const raw = metric.field === 'csat' ? c.deal.csat : c.deal.attributes[metric.field];
+        const raw = metric.field === 'csat' ? c.deal.csat : c.deal.attributes?.[metric.field];
         const value = numericValue(raw);
         if (value === null) continue;
         sum = sum.plus(value);

@@ -1,12 +1,10 @@
 // Money and other exact quantities. Everything the core adds, multiplies or
 // compares for payouts is a Decimal; floats appear only in presentation fields
 // (attainment, score) after rounding.
-import { Decimal as DecimalJs } from 'decimal.js';
 import { minorUnitsOf } from './currencies.js';
+import { Decimal } from './fixed-decimal.js';
 
-/** A private Decimal constructor: the core never depends on global decimal.js settings. */
-export const Decimal = DecimalJs.clone({ precision: 40, rounding: DecimalJs.ROUND_HALF_UP });
-export type Decimal = InstanceType<typeof Decimal>;
+export { Decimal };
 
 export const ZERO = new Decimal(0);
 export const ONE = new Decimal(1);
@@ -48,11 +46,15 @@ export function roundedNumber(value: Decimal, places: number): number {
 
 /** "1250000.5" → "1,250,000.5": locale-free grouping so results are byte-identical everywhere. */
 export function groupThousands(text: string): string {
-  const negative = text.startsWith('-');
-  const body = negative ? text.slice(1) : text;
-  const dot = body.indexOf('.');
-  const whole = dot === -1 ? body : body.slice(0, dot);
-  const rest = dot === -1 ? '' : body.slice(dot);
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${negative ? '-' : ''}${grouped}${rest}`;
+  const sign = text.charCodeAt(0) === 45 ? '-' : '';
+  const start = sign ? 1 : 0;
+  const dot = text.indexOf('.');
+  const end = dot === -1 ? text.length : dot;
+  if (end - start <= 3) return text;
+  let out = '';
+  for (let i = start; i < end; i++) {
+    if (i > start && (end - i) % 3 === 0) out += ',';
+    out += text[i];
+  }
+  return sign + out + (dot === -1 ? '' : text.slice(dot));
 }

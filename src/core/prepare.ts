@@ -5,8 +5,9 @@
 
 import { closedAtReader } from './closed-at.js';
 import { isKnownCurrency } from './currencies.js';
-import type { Account, Deal, Partner, Statement } from './input.js';
+import type { Account, Deal, Partner } from './input.js';
 import { Decimal, isDecimalText, ONE, ZERO } from './money.js';
+import { type Period, parsePeriod } from './periods.js';
 import type { Plan } from './plan.schema.js';
 import type { RecordError } from './results.js';
 
@@ -19,9 +20,16 @@ export interface Credit {
   deal: Deal;
   /** Split share, or null for a deal credited whole. */
   share: Decimal | null;
-  /** The deal's amount in plan currency (before the share). */
-  amount: Decimal;
+  /** Plan-currency units per unit of the deal's currency; null when it is the plan currency. */
+  rate: Decimal | null;
   closedMs: number;
+}
+
+/** The partner's credited amount in plan currency (decimal maths only where it is needed). */
+export function creditedAmount(c: Credit): Decimal {
+  let amount = new Decimal(c.deal.amount);
+  if (c.rate) amount = amount.times(c.rate);
+  return c.share ? amount.times(c.share) : amount;
 }
 
 export interface FirstWon {
@@ -32,22 +40,25 @@ export interface FirstWon {
 export interface Prepared {
   partners: Map<string, Partner>;
   accounts: Map<string, Account>;
-  /** Valid deals by id (all statuses), for what-if and explain. */
-  deals: Map<string, Deal>;
   /** Won deals credited to each partner, each with its close instant. */
   wonByPartner: Map<string, Credit[]>;
   /** The first won deal of each account, ever (ties broken by deal id). */
   firstWon: Map<string, FirstWon>;
   rates: Map<string, Decimal>;
-  statements: Map<string, Statement[]>;
+  /** Earlier periods' statements per partner, oldest first. */
+  settled: Map<string, Settled[]>;
   errors: RecordError[];
+}
+
+export interface Settled {
+  period: Period;
+  /** What was already paid for that period's own earnings. */
+  payout: Decimal;
 }
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const optionalText = (v: unknown) => v === undefined || v === null || typeof v === 'string';
-/** More than 15 integer digits is no real deal: a unit or parsing error upstream. */
-const MAX_AMOUNT = new Decimal('1e15');
 
 function idOf(raw: unknown, index: number): string {
   return isObj(raw) && typeof raw.id === 'string' && raw.id !== '' ? raw.id : `#${index}`;
@@ -95,7 +106,7 @@ function checkAccount(raw: unknown): string | null {
   return null;
 }
 
-export function prepare(plan: Plan, doc: unknown): Prepared {
+export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
   if (!isObj(doc)) throw new InputError('input must be a JSON object with partners, accounts and deals');
   const errors: RecordError[] = [];
 
@@ -156,183 +167,191 @@ export function prepare(plan: Plan, doc: unknown): Prepared {
     }
   });
 
-  const readClosedAt = closedAtReader(plan.timezone);
-  const dealList = list(doc, 'deals');
-  const twiceDeal = duplicates(dealList);
-  const deals = new Map<string, Deal>();
-  const wonByPartner = new Map<string, Credit[]>();
-  const firstWon = new Map<string, FirstWon>();
-
-  for (let i = 0; i < dealList.length; i++) {
-    const raw = dealList[i];
-    const id = idOf(raw, i);
-    const fail = (reason: string) => errors.push({ type: 'deal', id, reason });
-    if (!isObj(raw)) {
-      fail('must be an object');
-      continue;
-    }
-    if (typeof raw.id !== 'string' || raw.id === '') {
-      fail('id must be a non-empty string');
-      continue;
-    }
-    if (twiceDeal.has(id)) {
-      fail('duplicate id');
-      continue;
-    }
-    const status = raw.status;
-    if (status !== 'won' && status !== 'open' && status !== 'lost') {
-      fail('status must be one of open, won, lost');
-      continue;
-    }
-    if (!isDecimalText(raw.amount)) {
-      fail('amount must be a decimal number written as a string, e.g. "1250.00"');
-      continue;
-    }
-    const currency = raw.currency;
-    if (typeof currency !== 'string' || !isKnownCurrency(currency)) {
-      fail(`unknown currency ${JSON.stringify(currency ?? null)}`);
-      continue;
-    }
-    if (!optionalText(raw.partnerId) || !optionalText(raw.accountId) || !optionalText(raw.name)) {
-      fail('partnerId, accountId and name must be strings');
-      continue;
-    }
-    if (
-      raw.csat !== undefined &&
-      raw.csat !== null &&
-      (typeof raw.csat !== 'number' || !Number.isFinite(raw.csat))
-    ) {
-      fail('csat must be a number');
-      continue;
-    }
-    if (raw.attributes !== undefined && raw.attributes !== null && !isObj(raw.attributes)) {
-      fail('attributes must be an object');
-      continue;
-    }
-    const amount = new Decimal(raw.amount as string);
-    if (amount.isNegative()) {
-      fail('amount must not be negative');
-      continue;
-    }
-    if (amount.gte(MAX_AMOUNT)) {
-      fail(`amount ${raw.amount} is implausibly large`);
-      continue;
-    }
-
-    // Credits: the splits, or the whole deal to partnerId.
-    let shares: { partnerId: string; share: Decimal | null }[];
-    if (raw.splits !== undefined && raw.splits !== null) {
-      const parsed = parseSplits(raw.splits, partners);
-      if (typeof parsed === 'string') {
-        fail(parsed);
-        continue;
-      }
-      shares = parsed;
-    } else {
-      const partnerId = raw.partnerId;
-      if (typeof partnerId !== 'string' || partnerId === '') {
-        if (status === 'won') {
-          fail('won deal has no partnerId');
-          continue;
-        }
-        shares = [];
-      } else if (!partners.has(partnerId)) {
-        fail(`unknown partner "${partnerId}"`);
-        continue;
-      } else shares = [{ partnerId, share: null }];
-    }
-
-    let closedMs: number | undefined;
-    if (raw.closedAt !== undefined && raw.closedAt !== null) {
-      closedMs = typeof raw.closedAt === 'string' ? readClosedAt(raw.closedAt) : undefined;
-      if (closedMs === undefined) {
-        fail('closedAt must be an ISO-8601 date (2027-03-31) or instant (2027-03-31T23:30:00+08:00)');
-        continue;
-      }
-    }
-
-    let planAmount = amount;
-    if (status === 'won') {
-      if (closedMs === undefined) {
-        fail('won deal has no closedAt');
-        continue;
-      }
-      if (currency !== plan.currency) {
-        const rate = rates.get(currency);
-        if (!rate) {
-          fail(`no exchange rate for ${currency}`);
-          continue;
-        }
-        planAmount = amount.times(rate);
-      }
-    }
-
-    const deal: Deal = {
-      id,
-      name: (raw.name as string | undefined) ?? '',
-      partnerId: (raw.partnerId as string | null | undefined) ?? null,
-      accountId: (raw.accountId as string | null | undefined) ?? null,
-      amount: raw.amount as string,
-      currency,
-      status,
-      closedAt: (raw.closedAt as string | null | undefined) ?? null,
-      csat: (raw.csat as number | null | undefined) ?? null,
-      attributes: (raw.attributes as Obj | undefined) ?? {},
-      // Splits in partner order: the deal feeds inputsHash, which must not depend on input order.
-      ...(raw.splits ? { splits: sortSplits(raw.splits as NonNullable<Deal['splits']>) } : {}),
-    };
-    deals.set(id, deal);
-    if (status !== 'won' || closedMs === undefined) continue;
-
-    for (const { partnerId, share } of shares) {
-      const credit = { deal, share, amount: planAmount, closedMs };
-      const credits = wonByPartner.get(partnerId);
-      if (credits) credits.push(credit);
-      else wonByPartner.set(partnerId, [credit]);
-    }
-    const accountId = deal.accountId;
-    if (accountId) {
-      const first = firstWon.get(accountId);
-      if (!first || closedMs < first.closedMs || (closedMs === first.closedMs && id < first.dealId)) {
-        firstWon.set(accountId, { dealId: id, closedMs });
-      }
-    }
-  }
-
-  const statements = new Map<string, Statement[]>();
+  // Statements of periods before the one scored are settled against (clawbacks, true-ups).
+  const settled = new Map<string, Settled[]>();
+  const seenStatements = new Set<string>();
   for (const [i, raw] of list(doc, 'statements').entries()) {
     const id =
       isObj(raw) && typeof raw.partnerId === 'string' ? `${raw.partnerId}/${String(raw.period)}` : `#${i}`;
-    const fail = (reason: string) => errors.push({ type: 'statement', id, reason });
+    const parsed =
+      isObj(raw) && typeof raw.period === 'string'
+        ? parsePeriod(plan.period, plan.timezone, raw.period)
+        : null;
     const reason = !isObj(raw)
       ? 'must be an object'
       : typeof raw.partnerId !== 'string' || !partners.has(raw.partnerId)
         ? `unknown partner ${JSON.stringify(raw.partnerId ?? null)}`
-        : typeof raw.period !== 'string'
+        : !parsed
           ? 'period must be a string such as "2026-Q4"'
-          : !isDecimalText(raw.payout)
-            ? 'payout must be a decimal string'
-            : statements.get(raw.partnerId)?.some((s) => s.period === raw.period)
-              ? 'more than one statement for this period'
-              : null;
+          : !parsed.ok
+            ? parsed.message
+            : !isDecimalText(raw.payout)
+              ? 'payout must be a decimal string'
+              : seenStatements.has(id)
+                ? 'more than one statement for this period'
+                : null;
     if (reason !== null) {
-      fail(reason);
+      errors.push({ type: 'statement', id, reason });
       continue;
     }
-    const r = raw as { partnerId: string; period: string; payout: string };
-    const own = statements.get(r.partnerId) ?? [];
-    own.push({ partnerId: r.partnerId, period: r.period, payout: r.payout });
-    statements.set(r.partnerId, own);
+    seenStatements.add(id);
+    const statement = parsed!.ok ? parsed!.period : period;
+    // Only earlier periods are settled; a statement of this or a later period changes nothing here.
+    if (statement.startMs >= period.startMs) continue;
+    const { partnerId, payout } = raw as { partnerId: string; payout: string };
+    const own = settled.get(partnerId) ?? [];
+    own.push({ period: statement, payout: new Decimal(payout) });
+    settled.set(partnerId, own);
   }
+  for (const list of settled.values()) list.sort((a, b) => a.period.startMs - b.period.startMs);
+  // Credits are kept only for the periods scored or settled: the rest of history
+  // matters only through each account's first won deal.
+  const windows = [
+    period,
+    ...new Map([...settled.values()].flat().map((s) => [s.period.key, s.period])).values(),
+  ];
+
+  const readClosedAt = closedAtReader(plan.timezone);
+  const dealList = list(doc, 'deals');
+  const firstWon = new Map<string, FirstWon>();
+  const inWindow: Credit[][] = [];
+  const inWindowPartners: string[][] = [];
+  const windowIds = new Set<string>();
+  const twice = new Set<string>();
+
+  // Won deals closed after the last period that matters feed no number at all.
+  const horizon = Math.max(...windows.map((w) => w.endMs));
+  const needsFirstWon = plan.metrics.some((m) => m.kind === 'newCustomers');
+  for (let i = 0; i < dealList.length; i++) {
+    const raw = dealList[i];
+    const problem = checkDeal(raw, rates, plan.currency);
+    if (typeof problem === 'string') {
+      errors.push({ type: 'deal', id: idOf(raw, i), reason: problem });
+      continue;
+    }
+    const deal = raw as Deal;
+    if (problem === LOST || deal.status !== 'won') continue;
+    const closedMs = readClosedAt(deal.closedAt as string);
+    if (closedMs === undefined) {
+      errors.push({ type: 'deal', id: deal.id, reason: CLOSED_AT_FORMAT });
+      continue;
+    }
+    if (closedMs >= horizon) continue;
+    const checked = creditsOf(deal, partners);
+    if (typeof checked === 'string') {
+      errors.push({ type: 'deal', id: deal.id, reason: checked });
+      continue;
+    }
+    const accountId = deal.accountId;
+    if (needsFirstWon && accountId) {
+      const first = firstWon.get(accountId);
+      if (!first || closedMs < first.closedMs || (closedMs === first.closedMs && deal.id < first.dealId)) {
+        firstWon.set(accountId, { dealId: deal.id, closedMs });
+      }
+    }
+    let relevant = false;
+    for (const w of windows) {
+      if (closedMs >= w.startMs && closedMs < w.endMs) relevant = true;
+    }
+    if (!relevant) continue;
+    // Two records with one id would credit the same sale twice: every copy is left out.
+    if (windowIds.has(deal.id)) twice.add(deal.id);
+    windowIds.add(deal.id);
+    const rate = deal.currency === plan.currency ? null : rates.get(deal.currency)!;
+    if (checked === WHOLE) {
+      inWindow.push([{ deal, share: null, rate, closedMs }]);
+      inWindowPartners.push([deal.partnerId as string]);
+    } else {
+      inWindow.push(checked.map(({ share }) => ({ deal, share, rate, closedMs })));
+      inWindowPartners.push(checked.map(({ partnerId }) => partnerId));
+    }
+  }
+
+  const wonByPartner = new Map<string, Credit[]>();
+  for (let i = 0; i < inWindow.length; i++) {
+    const credits = inWindow[i]!;
+    if (twice.has(credits[0]!.deal.id)) continue;
+    const partnerIds = inWindowPartners[i]!;
+    for (let j = 0; j < credits.length; j++) {
+      const own = wonByPartner.get(partnerIds[j]!);
+      if (own) own.push(credits[j]!);
+      else wonByPartner.set(partnerIds[j]!, [credits[j]!]);
+    }
+  }
+  for (const id of twice) errors.push({ type: 'deal', id, reason: 'duplicate id' });
 
   // Canonical order, so shuffled input gives byte-identical output.
   errors.sort((a, b) => cmp(a.type, b.type) || cmp(a.id, b.id) || cmp(a.reason, b.reason));
   for (const credits of wonByPartner.values()) credits.sort((a, b) => cmp(a.deal.id, b.deal.id));
-  return { partners, accounts, deals, wonByPartner, firstWon, rates, statements, errors };
+  return { partners, accounts, wonByPartner, firstWon, rates, settled, errors };
 }
 
-function sortSplits(splits: NonNullable<Deal['splits']>): NonNullable<Deal['splits']> {
-  return [...splits].sort((a, b) => cmp(a.partnerId, b.partnerId));
+const CLOSED_AT_FORMAT =
+  'closedAt must be an ISO-8601 date (2027-03-31) or instant (2027-03-31T23:30:00+08:00)';
+
+type Shares = { partnerId: string; share: Decimal | null }[];
+/** The common case, a deal credited whole to its partnerId (no allocation per deal). */
+export const WHOLE = Symbol('whole');
+export const LOST = Symbol('lost');
+
+/**
+ * Checks a deal's own fields (no lookups in other records): the reason it is left
+ * out, LOST for a lost deal (it feeds no number, so nothing else is checked), or
+ * null. Only won deals need a close date, a partner and a rate.
+ */
+export function checkDeal(
+  raw: unknown,
+  rates: Map<string, Decimal>,
+  planCurrency: string,
+): typeof LOST | string | null {
+  if (!isObj(raw)) return 'must be an object';
+  if (typeof raw.id !== 'string' || raw.id === '') return 'id must be a non-empty string';
+  const status = raw.status;
+  if (status !== 'won' && status !== 'open' && status !== 'lost')
+    return 'status must be one of open, won, lost';
+  if (status === 'lost') return LOST;
+  const amount = raw.amount;
+  if (!isDecimalText(amount)) return 'amount must be a decimal number written as a string, e.g. "1250.00"';
+  if (amount.charCodeAt(0) === 45 && !new Decimal(amount).isZero()) return 'amount must not be negative';
+  if (integerDigits(amount) > 15) return `amount ${amount} is implausibly large`;
+  const currency = raw.currency;
+  if (typeof currency !== 'string' || !isKnownCurrency(currency))
+    return `unknown currency ${JSON.stringify(currency ?? null)}`;
+  if (!optionalText(raw.partnerId) || !optionalText(raw.accountId) || !optionalText(raw.name))
+    return 'partnerId, accountId and name must be strings';
+  if (
+    raw.csat !== undefined &&
+    raw.csat !== null &&
+    (typeof raw.csat !== 'number' || !Number.isFinite(raw.csat))
+  )
+    return 'csat must be a number';
+  if (raw.attributes !== undefined && raw.attributes !== null && !isObj(raw.attributes))
+    return 'attributes must be an object';
+  if (!optionalText(raw.closedAt)) return CLOSED_AT_FORMAT;
+  if (raw.splits !== undefined && raw.splits !== null && !Array.isArray(raw.splits))
+    return 'splits must be a non-empty list';
+  if (status === 'won') {
+    if (!raw.splits && (typeof raw.partnerId !== 'string' || raw.partnerId === ''))
+      return 'won deal has no partnerId';
+    if (typeof raw.closedAt !== 'string') return 'won deal has no closedAt';
+    if (currency !== planCurrency && !rates.has(currency)) return `no exchange rate for ${currency}`;
+  }
+  return null;
+}
+
+/** Who a deal credits: WHOLE (its partnerId), the split shares, or why it cannot be credited. */
+export function creditsOf(deal: Deal, partners: Map<string, Partner>): Shares | typeof WHOLE | string {
+  if (deal.splits) return parseSplits(deal.splits, partners);
+  if (typeof deal.partnerId !== 'string' || deal.partnerId === '') return [];
+  return partners.has(deal.partnerId) ? WHOLE : `unknown partner "${deal.partnerId}"`;
+}
+
+/** More than 15 integer digits is no real deal: a unit or parsing error upstream. */
+function integerDigits(text: string): number {
+  let i = text.charCodeAt(0) === 43 || text.charCodeAt(0) === 45 ? 1 : 0;
+  while (text.charCodeAt(i) === 48) i++;
+  const dot = text.indexOf('.', i);
+  return (dot === -1 ? text.length : dot) - i;
 }
 
 export function cmp(a: string, b: string): number {

@@ -7,7 +7,6 @@ import type { RankResult } from './results.js';
 
 export interface Rankable {
   partner: Partner;
-  scoreExact: Decimal;
   score: number;
   baseActual: Decimal;
 }

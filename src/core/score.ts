@@ -2,25 +2,24 @@
 // docs/incentive-model.md §4. Pure and deterministic: the clock (computedAt) is an
 // argument, and the output does not depend on the order of the input records.
 import { type Evaluation, evaluatePartner, metricConditionMet, tierConditionMet } from './evaluate.js';
-import { explainLines } from './explain.js';
+import { explainLines, rankAndAwardLines } from './explain.js';
 import { feedback, gateMessage } from './feedback.js';
 import { canonicalJson, sha256Hex } from './hash.js';
-import { valueText } from './labels.js';
-import { Decimal, moneyText, roundedNumber, ZERO } from './money.js';
+import { type Decimal, moneyText, ZERO } from './money.js';
 import { nextTier } from './next-tier.js';
 import { type Period, parsePeriod } from './periods.js';
 import type { Plan } from './plan.schema.js';
-import { type Credit, cmp, type Prepared, prepare } from './prepare.js';
-import { rankAll } from './rank.js';
+import { type Credit, cmp, type Prepared, prepare, type Settled } from './prepare.js';
+import { type Rankable, rankAll } from './rank.js';
 import type {
   Adjustment,
   AwardResult,
   MetricResult,
   PartnerResult,
   RankResult,
-  RecordError,
   ResultsDocument,
 } from './results.js';
+import { metricViews } from './view.js';
 
 /** A usage mistake (such as a period key that does not fit the plan), not bad data. */
 export class UsageError extends Error {
@@ -32,6 +31,12 @@ export interface ScoreOptions {
   period: string;
   /** Stamped on the document; the core reads no clock. */
   computedAt?: string;
+  /**
+   * sha256 as lowercase hex. Defaults to a pure-JS implementation (runs in the
+   * browser); servers pass node:crypto's, which is several times faster. Both give
+   * the same hashes.
+   */
+  sha256?: (text: string) => string;
 }
 
 export function resolvePeriod(plan: Plan, key: string): Period {
@@ -42,7 +47,7 @@ export function resolvePeriod(plan: Plan, key: string): Period {
 
 export function score(plan: Plan, input: unknown, options: ScoreOptions): ResultsDocument {
   const period = resolvePeriod(plan, options.period);
-  return scorePrepared(plan, prepare(plan, input), period, options.computedAt);
+  return scorePrepared(plan, prepare(plan, input, period), period, options);
 }
 
 /** Fields every ranking covers (the leaderboard filters by them) plus those awards rank within. */
@@ -54,60 +59,36 @@ function rankFields(plan: Plan): string[] {
   return [...fields];
 }
 
-interface StatementPeriod {
-  period: Period;
-  payout: Decimal;
-}
-
-function statementPeriods(plan: Plan, prepared: Prepared, scored: Period, errors: RecordError[]) {
-  const out = new Map<string, StatementPeriod[]>();
-  for (const [partnerId, statements] of prepared.statements) {
-    for (const s of statements) {
-      const parsed = parsePeriod(plan.period, plan.timezone, s.period);
-      if (!parsed.ok) {
-        errors.push({ type: 'statement', id: `${partnerId}/${s.period}`, reason: parsed.message });
-        continue;
-      }
-      // Only earlier periods are settled against; a statement of this or a later period changes nothing here.
-      if (parsed.period.startMs >= scored.startMs) continue;
-      const list = out.get(partnerId) ?? [];
-      list.push({ period: parsed.period, payout: new Decimal(s.payout) });
-      out.set(partnerId, list);
-    }
-  }
-  for (const list of out.values()) list.sort((a, b) => a.period.startMs - b.period.startMs);
-  return out;
-}
-
 export function scorePrepared(
   plan: Plan,
   prepared: Prepared,
   period: Period,
-  computedAt?: string,
+  options: Omit<ScoreOptions, 'period'> = {},
 ): ResultsDocument {
+  const { computedAt } = options;
+  const hash = options.sha256 ?? sha256Hex;
   const errors = [...prepared.errors];
-  const settled = statementPeriods(plan, prepared, period, errors);
-  const planHash = sha256Hex(canonicalJson(plan));
+  const planHash = hash(canonicalJson(plan));
 
+  // Pass 1: everything that does not depend on other partners. Each evaluation is
+  // dropped as soon as its partial result is built, so ten thousand of them never
+  // sit in memory together.
   const partners = [...prepared.partners.values()].sort((a, b) => cmp(a.id, b.id));
-  const evaluations = partners.map((p) => evaluatePartner(plan, prepared, p, period));
+  const partials = partners.map((partner) => {
+    const e = evaluatePartner(plan, prepared, partner, period);
+    const earlier = (prepared.settled.get(partner.id) ?? []).map((s) => ({
+      ...s,
+      evaluation: evaluatePartner(plan, prepared, partner, s.period),
+    }));
+    return partialResult(plan, prepared, e, earlier, planHash);
+  });
+
+  // Pass 2: rank, then what depends on rank (rank awards, the hash).
   const ranks = rankAll(
-    evaluations.map((e) => ({
-      partner: e.partner,
-      scoreExact: e.scoreExact,
-      score: e.score,
-      baseActual: e.metrics.find((m) => m.metric.key === plan.payout.base)?.actual.value ?? ZERO,
-    })),
+    partials.map((p) => p.rankable),
     rankFields(plan),
   );
-
-  const results = evaluations.map((e) => {
-    const earlier = (settled.get(e.partner.id) ?? []).map((s) => ({
-      ...s,
-      evaluation: evaluatePartner(plan, prepared, e.partner, s.period),
-    }));
-    return partnerResult(plan, prepared, e, ranks.get(e.partner.id)!, earlier, planHash);
-  });
+  const results = partials.map((p) => finishResult(plan, p, ranks.get(p.result.partnerId)!, hash));
 
   errors.sort((a, b) => cmp(a.type, b.type) || cmp(a.id, b.id) || cmp(a.reason, b.reason));
   return {
@@ -121,36 +102,60 @@ export function scorePrepared(
   };
 }
 
-function awardsFor(plan: Plan, e: Evaluation, rank: RankResult) {
-  const earned: { award: AwardResult; because: string }[] = [];
-  for (const award of plan.awards) {
-    const when = award.when;
-    let check: { met: boolean; because: string };
-    if ('tierAtLeast' in when) check = tierConditionMet(plan, e.tier, when.tierAtLeast);
-    else if ('rank' in when) {
-      const position = when.rank.within ? (rank.within[when.rank.within] ?? null) : rank.overall;
-      const scope = when.rank.within ? `by ${when.rank.within}` : 'overall';
-      check = {
-        met: position !== null && position <= when.rank.top,
-        because: `rank ${position ?? 'n/a'} ${scope} ${position !== null && position <= when.rank.top ? '≤' : '>'} ${when.rank.top}`,
-      };
-    } else check = metricConditionMet(e, when);
-    if (!check.met) continue;
-    const result: AwardResult = { type: award.type, name: award.name };
-    if (award.description !== undefined) result.description = award.description;
-    earned.push({ award: result, because: check.because });
-  }
-  return earned;
+interface EarnedAward {
+  /** Position in plan.awards, so awards keep the plan's order. */
+  index: number;
+  award: AwardResult;
+  because: string;
 }
 
-function partnerResult(
+function earned(index: number, award: Plan['awards'][number], because: string): EarnedAward {
+  const result: AwardResult = { type: award.type, name: award.name };
+  if (award.description !== undefined) result.description = award.description;
+  return { index, award: result, because };
+}
+
+/** Awards decided by tier or metric (rank awards wait for the ranking). */
+function awardsWithoutRank(plan: Plan, e: Evaluation): EarnedAward[] {
+  const out: EarnedAward[] = [];
+  plan.awards.forEach((award, index) => {
+    const when = award.when;
+    if ('rank' in when) return;
+    const check =
+      'tierAtLeast' in when ? tierConditionMet(plan, e.tier, when.tierAtLeast) : metricConditionMet(e, when);
+    if (check.met) out.push(earned(index, award, check.because));
+  });
+  return out;
+}
+
+function rankAwards(plan: Plan, rank: RankResult): EarnedAward[] {
+  const out: EarnedAward[] = [];
+  plan.awards.forEach((award, index) => {
+    const when = award.when;
+    if (!('rank' in when)) return;
+    const position = when.rank.within ? (rank.within[when.rank.within] ?? null) : rank.overall;
+    if (position === null || position > when.rank.top) return;
+    const scope = when.rank.within ? `by ${when.rank.within}` : 'overall';
+    out.push(earned(index, award, `rank ${position} ${scope} ≤ ${when.rank.top}`));
+  });
+  return out;
+}
+
+interface Partial {
+  result: Omit<PartnerResult, 'rank' | 'inputsHash'>;
+  awards: EarnedAward[];
+  rankable: Rankable;
+  /** Everything the hash covers except the rank. */
+  facts: string;
+}
+
+function partialResult(
   plan: Plan,
   prepared: Prepared,
   e: Evaluation,
-  rank: RankResult,
-  earlier: (StatementPeriod & { evaluation: Evaluation })[],
+  earlier: (Settled & { evaluation: Evaluation })[],
   planHash: string,
-): PartnerResult {
+): Partial {
   const currency = plan.currency;
   const adjustments: Adjustment[] = [];
   for (const s of earlier) {
@@ -167,66 +172,98 @@ function partnerResult(
   const total = adjustments.reduce((sum, a) => sum.plus(a.amount), e.payout.own);
   const totalText = moneyText(total, currency);
 
+  const views = metricViews(plan, e);
   const metrics: Record<string, MetricResult> = {};
-  for (const m of e.metrics) {
+  for (const v of views) {
+    const m = v.m;
     const entry: MetricResult = {
       kind: m.metric.kind,
-      actual: m.actual.value === null ? null : valueText(m.metric, m.actual.value, currency),
-      target: m.target === null ? null : m.target.toString(),
+      actual: v.actualText,
+      target: v.targetText,
       targetSource: m.targetSource,
-      attainment: m.attainment === null ? null : roundedNumber(m.attainment, 4),
+      attainment: v.attainment,
       weight: m.metric.weight,
-      points:
-        m.attainment === null
-          ? null
-          : roundedNumber(m.attainment.times(m.metric.weight).times(100).div(e.weightSum), 2),
+      points: v.points,
       dealIds: m.actual.dealIds,
     };
     if (m.excluded) entry.excluded = m.excluded;
     metrics[m.metric.key] = entry;
   }
 
-  const awards = awardsFor(plan, e, rank);
   return {
-    partnerId: e.partner.id,
-    score: e.score,
-    tier: plan.tiers.levels[e.tier]!.name,
-    metrics,
-    gatesFailed: e.gatesFailed.map((g) => ({
-      metric: g.gate.metric,
-      min: g.gate.min,
-      actual: g.actual === null ? null : g.actual.toDecimalPlaces(4).toString(),
-      effect: g.gate.effect,
-      message: gateMessage(plan, g),
-    })),
-    payout: {
-      base: moneyText(e.payout.base, currency),
-      tierBonus: moneyText(e.payout.tierBonus, currency),
-      bonuses: e.payout.bonuses.map((b) => ({ name: b.name, amount: moneyText(b.amount, currency) })),
-      capReduction: moneyText(e.payout.capReduction, currency),
-      adjustments,
-      total: totalText,
+    result: {
+      partnerId: e.partner.id,
+      score: e.score,
+      tier: plan.tiers.levels[e.tier]!.name,
+      metrics,
+      gatesFailed: e.gatesFailed.map((g) => ({
+        metric: g.gate.metric,
+        min: g.gate.min,
+        actual: g.actual === null ? null : g.actual.toDecimalPlaces(4).toString(),
+        effect: g.gate.effect,
+        message: gateMessage(plan, views, g),
+      })),
+      payout: {
+        base: moneyText(e.payout.base, currency),
+        tierBonus: moneyText(e.payout.tierBonus, currency),
+        bonuses: e.payout.bonuses.map((b) => ({ name: b.name, amount: moneyText(b.amount, currency) })),
+        capReduction: moneyText(e.payout.capReduction, currency),
+        adjustments,
+        total: totalText,
+      },
+      awards: [],
+      nextTier: nextTier(plan, e),
+      feedback: feedback(plan, views),
+      explain: explainLines(plan, e, views, { adjustments, total: totalText }),
     },
+    awards: awardsWithoutRank(plan, e),
+    rankable: {
+      partner: e.partner,
+      score: e.score,
+      baseActual: e.metrics.find((m) => m.metric.key === plan.payout.base)?.actual.value ?? ZERO,
+    },
+    facts: hashedFacts(prepared, e, earlier, planHash),
+  };
+}
+
+function finishResult(
+  plan: Plan,
+  p: Partial,
+  rank: RankResult,
+  hash: (text: string) => string,
+): PartnerResult {
+  const awards = [...p.awards, ...rankAwards(plan, rank)].sort((a, b) => a.index - b.index);
+  // The rank's keys are built in a fixed order (rankAll), so plain JSON is canonical.
+  const r = p.result;
+  // Keys in the order of the contract's example (docs/incentive-model.md §4).
+  return {
+    partnerId: r.partnerId,
+    score: r.score,
+    tier: r.tier,
+    metrics: r.metrics,
+    gatesFailed: r.gatesFailed,
+    payout: r.payout,
     awards: awards.map((a) => a.award),
     rank,
-    nextTier: nextTier(plan, e),
-    feedback: feedback(plan, e),
-    explain: explainLines(plan, e, { adjustments, total: totalText, awards, rank }),
-    inputsHash: inputsHash(prepared, e, earlier, rank, planHash),
+    nextTier: r.nextTier,
+    feedback: r.feedback,
+    explain: [...r.explain, ...rankAndAwardLines(rank, awards)],
+    inputsHash: hash(`${p.facts}\n${JSON.stringify(rank)}`),
   };
 }
 
 /**
- * sha256 of everything the result depends on: the plan, the period, the partner,
- * the credited won deals of the scored and settled periods, the accounts and
- * first-won facts behind customer metrics, the rates used, the statements, and the
- * rank (it decides rank awards), so an unchanged hash means unchanged CRM fields.
+ * The text whose sha256 is `inputsHash`: everything the result depends on — the
+ * plan, the period, the partner, the credited won deals of the scored and settled
+ * periods, the accounts and first-won facts behind customer metrics, the rates
+ * used, the statements, and the rank (it decides rank awards) — so an unchanged
+ * hash means unchanged CRM fields. Deals are written as compact tuples: this runs
+ * for every partner on every recalculation.
  */
-function inputsHash(
+function hashedFacts(
   prepared: Prepared,
   e: Evaluation,
   earlier: { period: Period; payout: Decimal; evaluation: Evaluation }[],
-  rank: RankResult,
   planHash: string,
 ): string {
   const credits: Credit[] = [...e.credits, ...earlier.flatMap((s) => s.evaluation.credits)];
@@ -234,17 +271,32 @@ function inputsHash(
     ...new Set(credits.map((c) => c.deal.accountId).filter((id): id is string => !!id)),
   ].sort();
   const currencies = [...new Set(credits.map((c) => c.deal.currency))].sort();
-  return sha256Hex(
-    canonicalJson({
-      plan: planHash,
-      period: e.period.key,
-      partner: e.partner,
-      deals: credits.map((c) => ({ deal: c.deal, share: c.share?.toString() ?? null })),
-      accounts: accountIds.map((id) => prepared.accounts.get(id) ?? id),
-      firstWon: accountIds.map((id) => prepared.firstWon.get(id) ?? null),
-      rates: currencies.map((c) => [c, prepared.rates.get(c)?.toString() ?? null]),
-      statements: earlier.map((s) => [s.period.key, s.payout.toString()]),
-      rank,
-    }),
-  );
+  const attributes = (a: Record<string, unknown> | undefined) =>
+    a && Object.keys(a).length > 0 ? canonicalJson(a) : '';
+  const lines = [planHash, e.period.key];
+  const p = e.partner;
+  lines.push(JSON.stringify([p.id, p.name, p.level, p.region, p.agreementEnd, attributes(p.attributes)]));
+  for (const c of credits) {
+    const d = c.deal;
+    lines.push(
+      `${d.id}|${d.amount}|${d.currency}|${d.closedAt}|${d.accountId ?? ''}|${d.csat ?? ''}|${c.share?.toString() ?? ''}|${attributes(d.attributes)}`,
+    );
+  }
+  for (const id of accountIds) {
+    const a = prepared.accounts.get(id);
+    const first = prepared.firstWon.get(id);
+    lines.push(
+      JSON.stringify([
+        id,
+        a?.region ?? null,
+        a?.industry ?? null,
+        attributes(a?.attributes),
+        first?.dealId,
+        first?.closedMs,
+      ]),
+    );
+  }
+  for (const c of currencies) lines.push(`${c}=${prepared.rates.get(c)?.toString() ?? ''}`);
+  for (const st of earlier) lines.push(`${st.period.key}:${st.payout.toString()}`);
+  return lines.join('\n');
 }

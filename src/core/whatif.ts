@@ -4,7 +4,7 @@
 import type { Deal } from './input.js';
 import { Decimal, moneyText } from './money.js';
 import type { Plan } from './plan.schema.js';
-import { type Prepared, prepare } from './prepare.js';
+import { checkDeal, creditsOf, LOST, type Prepared, prepare, WHOLE } from './prepare.js';
 import type { PartnerResult, ResultsDocument } from './results.js';
 import { resolvePeriod, scorePrepared, UsageError } from './score.js';
 
@@ -14,6 +14,7 @@ export interface WhatIfOptions {
   /** Ids of open deals to treat as won. */
   close: string[];
   computedAt?: string;
+  sha256?: (text: string) => string;
 }
 
 export interface WhatIfDocument extends ResultsDocument {
@@ -28,31 +29,42 @@ export interface WhatIfDocument extends ResultsDocument {
 
 export function whatIf(plan: Plan, input: unknown, options: WhatIfOptions): WhatIfDocument {
   const period = resolvePeriod(plan, options.period);
-  const actual = prepare(plan, input);
+  const actual = prepare(plan, input, period);
   if (!actual.partners.has(options.partnerId)) {
     throw new UsageError(`partner "${options.partnerId}" is not in the input (or was left out as invalid)`);
   }
   const closeAt = new Date(period.endMs - 1).toISOString();
+  const doc = input as Record<string, unknown>;
+  const rawDeals = Array.isArray(doc.deals) ? (doc.deals as unknown[]) : [];
   const overrides = new Map<string, Deal>();
   for (const id of options.close) {
-    const deal = actual.deals.get(id);
-    if (!deal) throw new UsageError(`deal "${id}" is not in the input (or was left out as invalid)`);
-    if (deal.status !== 'open') throw new UsageError(`deal "${id}" is ${deal.status}, not open`);
-    const credited = deal.splits
-      ? deal.splits.some((s) => s.partnerId === options.partnerId)
-      : deal.partnerId === options.partnerId;
+    const copies = rawDeals.filter((d) => (d as { id?: unknown } | null)?.id === id);
+    if (copies.length === 0) throw new UsageError(`deal "${id}" is not in the input`);
+    if (copies.length > 1) throw new UsageError(`deal "${id}" appears ${copies.length} times in the input`);
+    const problem = checkDeal(copies[0], actual.rates, plan.currency);
+    if (typeof problem === 'string') throw new UsageError(`deal "${id}" is invalid: ${problem}`);
+    const deal = copies[0] as Deal;
+    if (problem === LOST || deal.status !== 'open')
+      throw new UsageError(`deal "${id}" is ${deal.status}, not open`);
+    const checked = creditsOf(deal, actual.partners);
+    if (typeof checked === 'string') throw new UsageError(`deal "${id}" is invalid: ${checked}`);
+    const credited =
+      checked === WHOLE
+        ? deal.partnerId === options.partnerId
+        : checked.some((s) => s.partnerId === options.partnerId);
     if (!credited) throw new UsageError(`deal "${id}" is not credited to partner "${options.partnerId}"`);
     overrides.set(id, { ...deal, status: 'won', closedAt: closeAt });
   }
-  const doc = input as Record<string, unknown>;
-  const deals = (doc.deals as unknown[]).map((d) => {
+  const deals = rawDeals.map((d) => {
     const id = (d as { id?: unknown } | null)?.id;
     return typeof id === 'string' && overrides.has(id) ? overrides.get(id) : d;
   });
-  const supposed: Prepared = prepare(plan, { ...doc, deals });
+  const supposed: Prepared = prepare(plan, { ...doc, deals }, period);
 
-  const before = scorePrepared(plan, actual, period).results.find((r) => r.partnerId === options.partnerId)!;
-  const after = scorePrepared(plan, supposed, period, options.computedAt);
+  const before = scorePrepared(plan, actual, period, options).results.find(
+    (r) => r.partnerId === options.partnerId,
+  )!;
+  const after = scorePrepared(plan, supposed, period, options);
   const mine = after.results.find((r) => r.partnerId === options.partnerId)!;
   return {
     ...after,
