@@ -70,7 +70,7 @@ describe('what-if', () => {
   });
 
   it.each([
-    [['D404'], 'deal "D404" is not in the input (or was left out as invalid)'],
+    [['D404'], 'deal "D404" is not in the input'],
     [['D1'], 'deal "D1" is won, not open'],
     [['D6'], 'deal "D6" is lost, not open'],
     [['D4'], 'deal "D4" is not credited to partner "P1"'],
