@@ -2,6 +2,7 @@
 // so the writer can skip results the CRM already shows.
 import { describe, expect, it } from 'vitest';
 import { score } from '../../src/core/index.js';
+import { nodeSha256 } from '../../src/lib/sha256.js';
 import { input, makePlan, partner, won } from './helpers.js';
 
 const plan = makePlan();
@@ -39,6 +40,13 @@ describe('inputsHash', () => {
       { partnerId: 'P1', share: '0.7' },
     ];
     expect(hashes(reordered)).toEqual(before);
+  });
+
+  it('is the same with node:crypto as with the pure-JS sha256', () => {
+    const node = score(plan, base(), { period: '2027-Q1', sha256: nodeSha256 }).results.map(
+      (r) => r.inputsHash,
+    );
+    expect(node).toEqual([before.P1, before.P2]);
   });
 
   it('changes for the partner whose deal changed, not for another whose rank is unchanged', () => {

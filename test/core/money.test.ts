@@ -76,6 +76,21 @@ describe('rounding', () => {
     expect(result.payout.base).toBe('0.30');
   });
 
+  it('reads a rate written as a plain number by its decimal text, not as a binary float', () => {
+    // 0.015 as a double is 0.01499999…; read as text it is exactly 0.015: 1.00 × 0.015 = 0.015 → 0.02.
+    const plan = makePlan({
+      tiers: { basis: 'score', mode: 'retroactive', levels: [{ name: 'Flat', min: 0, rate: 0.015 }] },
+    });
+    const doc = score(
+      plan,
+      input({ partners: [partner('P1')], deals: [won('D1', 'P1', '1.00', '2027-01-10')] }),
+      {
+        period: '2027-Q1',
+      },
+    );
+    expect(resultOf(doc, 'P1').payout.base).toBe('0.02');
+  });
+
   it('pays whole yen in a JPY plan', () => {
     // 1,234,567 × 3.5% = 43,209.845 → 43,210.
     const { result } = payoutOf('JPY', '0.035', [

@@ -385,6 +385,22 @@ const cases: [string, Mutation, string, string | RegExp][] = [
     'must be a string, not number 7',
   ],
   [
+    'a bonus that depends on rank',
+    (p) => {
+      p.payout.bonuses = [{ name: 'B', when: { rank: { top: 1 } }, amount: '1' } as never];
+    },
+    'payout.bonuses[0].when',
+    'must be { tierAtLeast }, { metric, attainmentAtLeast } or { metric, actualAtLeast } (a bonus cannot depend on rank)',
+  ],
+  [
+    'an award condition of no known form',
+    (p) => {
+      p.awards = [{ type: 'title', name: 'X', when: { best: true } } as never];
+    },
+    'awards[0].when',
+    'must be { tierAtLeast }, { metric, attainmentAtLeast } or { metric, actualAtLeast }, or { rank: { top, within? } }',
+  ],
+  [
     'no levels at all',
     (p) => {
       p.tiers.levels = [];

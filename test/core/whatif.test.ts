@@ -80,6 +80,17 @@ describe('what-if', () => {
     expect(() => whatIf(plan, data, { ...options, close })).toThrow(message);
   });
 
+  it('refuses a duplicated or invalid open deal', () => {
+    const dup = { ...data, deals: [...data.deals, open('D2', 'P1', '1')] };
+    expect(() => whatIf(plan, dup, { ...options, close: ['D2'] })).toThrow(
+      'deal "D2" appears 2 times in the input',
+    );
+    const bad = { ...data, deals: [...data.deals, open('D9', 'P1', '-5')] };
+    expect(() => whatIf(plan, bad, { ...options, close: ['D9'] })).toThrow(
+      'deal "D9" is invalid: amount must not be negative',
+    );
+  });
+
   it('refuses an unknown partner and a period key of the wrong type', () => {
     expect(() => whatIf(plan, data, { ...options, partnerId: 'P9', close: ['D2'] })).toThrow(
       'partner "P9" is not in the input (or was left out as invalid)',
