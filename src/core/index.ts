@@ -17,5 +17,15 @@ export type { Award, Gate, Level, Metric, MetricKind, Plan } from './plan.schema
 export { PlanSchema } from './plan.schema.js';
 export { InputError } from './prepare.js';
 export type * from './results.js';
-export { resolvePeriod, type ScoreOptions, score, UsageError } from './score.js';
+export {
+  type EarnedAward,
+  rankResults,
+  resolvePeriod,
+  type ScoreOptions,
+  score,
+  scoreUnranked,
+  type UnrankedDocument,
+  type UnrankedResult,
+  UsageError,
+} from './score.js';
 export { type WhatIfDocument, type WhatIfOptions, whatIf } from './whatif.js';
