@@ -1,5 +1,7 @@
 // Public surface of the scoring core. Everything outside src/core imports from here.
 // The core does no I/O and reads no clock: it runs the same in workers and in the widget.
+
+export { type ClosedAtReader, closedAtReader } from './closed-at.js';
 export type { Account, Deal, DealStatus, Input, Partner, Statement } from './input.js';
 export {
   comparePeriods,
