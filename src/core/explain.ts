@@ -41,7 +41,7 @@ function metricLine(v: MetricView): string {
   }
   const target = v.targetDisplay === null ? 'no target' : `target ${v.targetDisplay} (${m.targetSource})`;
   if (m.excluded) return `${key} = ${actual}${source}; ${target}; left out of the score (${m.excluded})`;
-  const capped = m.attainment !== m.rawAttainment ? `, capped at ${m.metric.cap}` : '';
+  const capped = m.rawAttainment!.gt(m.attainment!) ? `, capped at ${m.metric.cap}` : '';
   return `${key} = ${actual}${source}; ${target}; attainment ${v.rawAttainment}${capped} × weight ${m.metric.weight} → ${v.points} points`;
 }
 

@@ -65,44 +65,74 @@ export function scorePrepared(
   period: Period,
   options: Omit<ScoreOptions, 'period'> = {},
 ): ResultsDocument {
-  const { computedAt } = options;
+  const { partners, errors, ...header } = scoreUnrankedPrepared(plan, prepared, period, options);
+  return { ...header, results: rankResults(plan, partners, options), errors };
+}
+
+/**
+ * Pass 1 of scoring, for every partner: the result except what depends on the other
+ * partners (rank, rank awards, inputsHash). JSON-serializable, so the pipeline can
+ * store it per partner when one partner's deals change, and rank a whole tenant's
+ * period later with `rankResults`.
+ */
+export function scoreUnranked(plan: Plan, input: unknown, options: ScoreOptions): UnrankedDocument {
+  const period = resolvePeriod(plan, options.period);
+  return scoreUnrankedPrepared(plan, prepare(plan, input, period), period, options);
+}
+
+export interface UnrankedDocument extends Omit<ResultsDocument, 'results'> {
+  partners: UnrankedResult[];
+}
+
+function scoreUnrankedPrepared(
+  plan: Plan,
+  prepared: Prepared,
+  period: Period,
+  options: Omit<ScoreOptions, 'period'>,
+): UnrankedDocument {
   const hash = options.sha256 ?? sha256Hex;
-  const errors = [...prepared.errors];
   const planHash = hash(canonicalJson(plan));
-
-  // Pass 1: everything that does not depend on other partners. Each evaluation is
-  // dropped as soon as its partial result is built, so ten thousand of them never
-  // sit in memory together.
-  const partners = [...prepared.partners.values()].sort((a, b) => cmp(a.id, b.id));
-  const partials = partners.map((partner) => {
-    const e = evaluatePartner(plan, prepared, partner, period);
-    const earlier = (prepared.settled.get(partner.id) ?? []).map((s) => ({
-      ...s,
-      evaluation: evaluatePartner(plan, prepared, partner, s.period),
-    }));
-    return partialResult(plan, prepared, e, earlier, planHash);
-  });
-
-  // Pass 2: rank, then what depends on rank (rank awards, the hash).
-  const ranks = rankAll(
-    partials.map((p) => p.rankable),
-    rankFields(plan),
+  // Each evaluation is dropped as soon as its partial result is built, so ten
+  // thousand of them never sit in memory together.
+  const partners = [...prepared.partners.values()]
+    .sort((a, b) => cmp(a.id, b.id))
+    .map((partner) => {
+      const e = evaluatePartner(plan, prepared, partner, period);
+      const earlier = (prepared.settled.get(partner.id) ?? []).map((s) => ({
+        ...s,
+        evaluation: evaluatePartner(plan, prepared, partner, s.period),
+      }));
+      return unrankedResult(plan, prepared, e, earlier, planHash, hash);
+    });
+  const errors = [...prepared.errors].sort(
+    (a, b) => cmp(a.type, b.type) || cmp(a.id, b.id) || cmp(a.reason, b.reason),
   );
-  const results = partials.map((p) => finishResult(plan, p, ranks.get(p.result.partnerId)!, hash));
-
-  errors.sort((a, b) => cmp(a.type, b.type) || cmp(a.id, b.id) || cmp(a.reason, b.reason));
   return {
     planId: plan.id,
     planVersion: plan.version,
     period: period.key,
     currency: plan.currency,
-    ...(computedAt !== undefined ? { computedAt } : {}),
-    results,
+    ...(options.computedAt !== undefined ? { computedAt: options.computedAt } : {}),
+    partners,
     errors,
   };
 }
 
-interface EarnedAward {
+/** Pass 2: ranks the partners of one period and completes their results. */
+export function rankResults(
+  plan: Plan,
+  partners: UnrankedResult[],
+  options: Pick<ScoreOptions, 'sha256'> = {},
+): PartnerResult[] {
+  const hash = options.sha256 ?? sha256Hex;
+  const ranks = rankAll(
+    partners.map((p) => p.rankable),
+    rankFields(plan),
+  );
+  return partners.map((p) => finishResult(plan, p, ranks.get(p.result.partnerId)!, hash));
+}
+
+export interface EarnedAward {
   /** Position in plan.awards, so awards keep the plan's order. */
   index: number;
   award: AwardResult;
@@ -141,21 +171,23 @@ function rankAwards(plan: Plan, rank: RankResult): EarnedAward[] {
   return out;
 }
 
-interface Partial {
+export interface UnrankedResult {
   result: Omit<PartnerResult, 'rank' | 'inputsHash'>;
+  /** Awards decided without rank, with their place in plan.awards. */
   awards: EarnedAward[];
   rankable: Rankable;
-  /** Everything the hash covers except the rank. */
-  facts: string;
+  /** sha256 of everything the result depends on except the rank. */
+  factsHash: string;
 }
 
-function partialResult(
+function unrankedResult(
   plan: Plan,
   prepared: Prepared,
   e: Evaluation,
   earlier: (Settled & { evaluation: Evaluation })[],
   planHash: string,
-): Partial {
+  hash: (text: string) => string,
+): UnrankedResult {
   const currency = plan.currency;
   const adjustments: Adjustment[] = [];
   for (const s of earlier) {
@@ -220,15 +252,15 @@ function partialResult(
     rankable: {
       partner: e.partner,
       score: e.score,
-      baseActual: e.metrics.find((m) => m.metric.key === plan.payout.base)?.actual.value ?? ZERO,
+      baseActual: (e.metrics.find((m) => m.metric.key === plan.payout.base)?.actual.value ?? ZERO).toString(),
     },
-    facts: hashedFacts(prepared, e, earlier, planHash),
+    factsHash: hash(hashedFacts(prepared, e, earlier, planHash)),
   };
 }
 
 function finishResult(
   plan: Plan,
-  p: Partial,
+  p: UnrankedResult,
   rank: RankResult,
   hash: (text: string) => string,
 ): PartnerResult {
@@ -248,7 +280,7 @@ function finishResult(
     nextTier: r.nextTier,
     feedback: r.feedback,
     explain: [...r.explain, ...rankAndAwardLines(rank, awards)],
-    inputsHash: hash(`${p.facts}\n${JSON.stringify(rank)}`),
+    inputsHash: hash(`${p.factsHash}\n${JSON.stringify(rank)}`),
   };
 }
 
