@@ -220,6 +220,23 @@ describe('plan validate', () => {
     );
   });
 
+  it('reports the three mistakes of the shipped examples/plan-with-mistakes.yaml', async () => {
+    const { code, err } = await run('plan', 'validate', 'examples/plan-with-mistakes.yaml');
+    expect(code).toBe(1);
+    const lines = err.trim().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(
+      /^examples\/plan-with-mistakes\.yaml:\d+: metrics\[1\]\.weight: must be greater than 0$/,
+    );
+    expect(lines[1]).toMatch(
+      /^examples\/plan-with-mistakes\.yaml:\d+: gates\[0\]\.metric: unknown metric "satisfaction"/,
+    );
+    expect(lines[2]).toMatch(
+      /^examples\/plan-with-mistakes\.yaml:\d+: tiers\.levels\[2\]\.min: must be greater than levels\[1\]\.min$/,
+    );
+    expect(lines[3]).toBe('examples/plan-with-mistakes.yaml: 3 problems');
+  });
+
   it('prints the problems as JSON with --json', async () => {
     const { code, out } = await run('plan', 'validate', file('three-json.yaml', THREE_MISTAKES), '--json');
     expect(code).toBe(1);
