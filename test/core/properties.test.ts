@@ -7,7 +7,9 @@ import {
   parsePlan,
   periodOfLocalDate,
   type ResultsDocument,
+  rankResults,
   score,
+  scoreUnranked,
   shiftPeriod,
   whatIf,
 } from '../../src/core/index.js';
@@ -212,6 +214,45 @@ describe('properties', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+
+  it('two passes (pass-1 results stored as JSON, then ranked) give exactly score()', () => {
+    // The pipeline scores one partner, stores its pass-1 result and re-ranks the period later.
+    // A change to a deal of P1 that touches no account and no other partner leaves the
+    // others' stored pass-1 results valid: re-ranking them with P1's fresh one must equal a
+    // from-scratch score().
+    fc.assert(
+      fc.property(
+        planArb().chain((raw) =>
+          fc.tuple(fc.constant(raw), inputArb(raw.currency, { partners: 4, bad: true }), moneyArb),
+        ),
+        ([raw, data, amount]) => {
+          const plan = validPlan(raw);
+          const period = periodOf(plan);
+          const options = { period: period.key, computedAt: 'T' };
+          const first = scoreUnranked(plan, data, options);
+          const stored = JSON.parse(JSON.stringify(first.partners)) as typeof first.partners;
+          expect(rankResults(plan, stored)).toEqual(score(plan, data, options).results);
+
+          const mid = new Date((period.startMs + period.endMs) / 2).toISOString();
+          const lone = {
+            id: 'LONE',
+            partnerId: 'P1',
+            amount,
+            currency: plan.currency,
+            status: 'won',
+            closedAt: mid,
+          };
+          const changed = { ...data, deals: [...data.deals, lone] };
+          const fresh = scoreUnranked(plan, changed, options).partners.find(
+            (p) => p.result.partnerId === 'P1',
+          )!;
+          const mixed = stored.map((p) => (p.result.partnerId === 'P1' ? fresh : p));
+          expect(rankResults(plan, mixed)).toEqual(score(plan, changed, options).results);
+        },
+      ),
+      { numRuns: 80 },
     );
   });
 
