@@ -121,3 +121,65 @@ describe('next tier on an attainment basis', () => {
     });
   });
 });
+
+describe('score rounding ties', () => {
+  it('rounds an exact x.xx5 up even when an attainment repeats (1 of 3 new customers)', () => {
+    const plan = makePlan({
+      targets: { default: { revenue: 700000, logos: 3 } },
+      metrics: [
+        { key: 'revenue', kind: 'wonAmount', weight: 70 },
+        { key: 'logos', kind: 'newCustomers', weight: 30 },
+      ],
+    });
+    const withRevenue = (amount: string) =>
+      resultOf(
+        score(
+          plan,
+          input({
+            partners: [partner('P1')],
+            accounts: [{ id: 'A1' }],
+            deals: [won('D1', 'P1', amount, '2027-02-01', { accountId: 'A1' })],
+          }),
+          Q1,
+        ),
+        'P1',
+      );
+    // 100,000 → 70 × 1/7 + 30 × 1/3 = 20. Silver needs exact ≥ 59.995: 70r + 10 ≥ 59.995 → r ≥ 0.714214…
+    // → 499,950 → 399,950.00 more.
+    const now = withRevenue('100000');
+    expect(now.nextTier!.byMetric.revenue).toBe('399950.00');
+    // 70 × 499,950/700,000 + 30 × 1/3 = 49.995 + 10 = 59.995 exactly → 60.00 → Silver.
+    expect(withRevenue('499950')).toMatchObject({ score: 60, tier: 'Silver' });
+    expect(withRevenue('499949.99')).toMatchObject({ score: 59.99, tier: 'Registered' });
+  });
+
+  it('rounds an exact tie up through an average of three deals', () => {
+    // csat (4 + 4 + 5) / 3 = 4.333… (held to 18 places, a hair short) of a target of 1, × weight 3 = 13;
+    // revenue 799.80 / 1,000 = 0.7998 × weight 1. Score = 100 × (13 + 0.7998) / 4 = 344.995 exactly
+    // → 345.00 → Silver (min 345).
+    const plan = makePlan({
+      targets: { default: { revenue: 1000, csat: 1 } },
+      metrics: [
+        { key: 'revenue', kind: 'wonAmount', weight: 1 },
+        { key: 'csat', kind: 'averageDeal', field: 'csat', weight: 3 },
+      ],
+      tiers: {
+        basis: 'score',
+        mode: 'retroactive',
+        levels: [
+          { name: 'Registered', min: 0, rate: '0' },
+          { name: 'Silver', min: 345, rate: '0.02' },
+        ],
+      },
+    });
+    const deals = (amount: string) => [
+      won('D1', 'P1', amount, '2027-02-01', { csat: 4 }),
+      won('D2', 'P1', '0', '2027-02-02', { csat: 4 }),
+      won('D3', 'P1', '0', '2027-02-03', { csat: 5 }),
+    ];
+    const at = (amount: string) =>
+      resultOf(score(plan, input({ partners: [partner('P1')], deals: deals(amount) }), Q1), 'P1');
+    expect(at('799.80')).toMatchObject({ score: 345, tier: 'Silver' });
+    expect(at('799.79')).toMatchObject({ score: 344.99, tier: 'Registered' });
+  });
+});

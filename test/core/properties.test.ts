@@ -256,6 +256,41 @@ describe('properties', () => {
     );
   });
 
+  it('the revenue increase nextTier names reaches that tier', () => {
+    // Closing one deal worth exactly nextTier.byMetric.revenue (no account, no averaged field,
+    // so no other metric can fall) lifts the partner's basis tier to the named level.
+    fc.assert(
+      fc.property(
+        planArb().chain((raw) => fc.tuple(fc.constant(raw), inputArb(raw.currency, { partners: 3 }))),
+        ([raw, data]) => {
+          const plan = validPlan(raw);
+          const period = periodOf(plan);
+          const before = score(plan, data, { period: period.key }).results.find((r) => r.partnerId === 'P1')!;
+          const increase = before.nextTier?.byMetric.revenue;
+          if (!before.nextTier || increase == null) return;
+          const mid = new Date((period.startMs + period.endMs) / 2).toISOString();
+          const deal = {
+            id: 'NEXT',
+            partnerId: 'P1',
+            amount: increase,
+            currency: plan.currency,
+            status: 'won',
+            closedAt: mid,
+          };
+          const after = score(
+            plan,
+            { ...data, deals: [...data.deals, deal] },
+            { period: period.key },
+          ).results.find((r) => r.partnerId === 'P1')!;
+          const index = (name: string) => plan.tiers.levels.findIndex((l) => l.name === name);
+          if (after.nextTier !== null)
+            expect(index(after.nextTier.name)).toBeGreaterThan(index(before.nextTier.name));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('valid random plans never make the core throw, and every result is well-formed', () => {
     fc.assert(
       fc.property(
