@@ -122,6 +122,46 @@ describe('next tier on an attainment basis', () => {
   });
 });
 
+describe('next tier from exact fractions', () => {
+  it('asks for exactly the amount when it falls on a whole cent (others at 1/4.5)', () => {
+    const plan = makePlan({
+      targets: { default: { revenue: 1200000, csat: 4.5 } },
+      metrics: [
+        { key: 'revenue', kind: 'wonAmount', weight: 40 },
+        { key: 'csat', kind: 'averageDeal', field: 'csat', weight: 48 },
+      ],
+      tiers: {
+        basis: 'score',
+        mode: 'retroactive',
+        levels: [
+          { name: 'Registered', min: 0, rate: '0' },
+          { name: 'Silver', min: 32, rate: '0.01' },
+        ],
+      },
+    });
+    // csat 1 of 4.5 → 48/4.5 = 10.666…; Silver needs (40a + 10.666…)/88 ≥ 0.31995
+    // → 40a ≥ 28.1556 − 10.666… = 17.48893… → a ≥ 0.437223… → × 1,200,000 = 524,668.00 exactly.
+    const at = (extra: string | null) =>
+      resultOf(
+        score(
+          plan,
+          input({
+            partners: [partner('P1')],
+            deals: [
+              won('D1', 'P1', '0', '2027-02-01', { csat: 1 }),
+              ...(extra ? [won('D2', 'P1', extra, '2027-02-02')] : []),
+            ],
+          }),
+          Q1,
+        ),
+        'P1',
+      );
+    expect(at(null).nextTier!.byMetric.revenue).toBe('524668.00');
+    expect(at('524668.00').tier).toBe('Silver');
+    expect(at('524667.99').tier).toBe('Registered');
+  });
+});
+
 describe('score rounding ties', () => {
   it('rounds an exact x.xx5 up even when an attainment repeats (1 of 3 new customers)', () => {
     const plan = makePlan({

@@ -256,7 +256,7 @@ describe('properties', () => {
     );
   });
 
-  it('the revenue increase nextTier names reaches that tier', () => {
+  it('the revenue increase nextTier names is the smallest that reaches that tier', () => {
     // Closing one deal worth exactly nextTier.byMetric.revenue (no account, no averaged field,
     // so no other metric can fall) lifts the partner's basis tier to the named level.
     fc.assert(
@@ -285,6 +285,22 @@ describe('properties', () => {
           const index = (name: string) => plan.tiers.levels.findIndex((l) => l.name === name);
           if (after.nextTier !== null)
             expect(index(after.nextTier.name)).toBeGreaterThan(index(before.nextTier.name));
+          // And it is the smallest such amount: one minor unit less falls short — when the extra
+          // deal moves nothing but revenue (no other wonAmount or wonCount metric counts it).
+          if (
+            plan.metrics.some((m) => m.key !== 'revenue' && (m.kind === 'wonCount' || m.kind === 'wonAmount'))
+          )
+            return;
+          const units = increase.split('.')[1]?.length ?? 0;
+          const less = new Decimal(increase).minus(new Decimal(1).div(10 ** units));
+          if (less.isNegative()) return;
+          const short = { ...deal, amount: less.toFixed(units) };
+          const below = score(
+            plan,
+            { ...data, deals: [...data.deals, short] },
+            { period: period.key },
+          ).results.find((r) => r.partnerId === 'P1')!;
+          expect(below.nextTier?.name).toBe(before.nextTier.name);
         },
       ),
       { numRuns: 150 },
