@@ -66,7 +66,11 @@ export interface Page<T> {
 }
 
 export interface ListOptions {
-  /** Only records modified at or after this instant. */
+  /**
+   * Only records modified at or after this instant (inclusive, so a record stamped
+   * in the same second as the last sync is read again rather than missed). Use the
+   * time the previous sync *started* as the next `since`.
+   */
   since?: Date;
   /** Resume after a page returned earlier. */
   cursor?: string | null;
@@ -157,7 +161,11 @@ export interface CrmConnector {
 
   subscribe(notifyUrl: string): Promise<Subscription>;
   renew(notifyUrl: string): Promise<Subscription>;
-  verifyWebhook(req: WebhookRequest): WebhookVerdict;
+  /**
+   * May be async: the secrets a push is checked against live in the encrypted
+   * credential vault, which is read asynchronously. Callers always `await` it.
+   */
+  verifyWebhook(req: WebhookRequest): WebhookVerdict | Promise<WebhookVerdict>;
 
   classify(error: unknown): ErrorClass;
 }

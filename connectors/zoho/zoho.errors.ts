@@ -96,6 +96,8 @@ export const ZOHO_ERROR_CODES: Record<string, { http: number | null; kind: Kind;
     kind: 'permanent',
     meaning: 'redirect URI does not match the registered client',
   },
+  // Zoho Accounts' answer past 10 access tokens per refresh token in 10 minutes (§1.5).
+  'Access Denied': { http: 400, kind: 'rateLimited', meaning: 'too many access tokens minted in 10 minutes' },
   access_denied: { http: 200, kind: 'needsReauth', meaning: 'the user denied consent' },
 };
 

@@ -137,7 +137,8 @@ export function parseCoql(src: string): CoqlQuery {
     if (!t) throw new CoqlError('SYNTAX_ERROR', 'expected a value at end of query');
     p++;
     if (t.k === 'str') return t.v;
-    if (t.k === 'num') return Number(t.v);
+    // Record ids are 19-digit longs: keep big integers exact (a double would round them).
+    if (t.k === 'num') return /^-?\d{16,}$/.test(t.v) ? t.v : Number(t.v);
     if (t.k === 'kw' && (t.v === 'true' || t.v === 'false')) return t.v === 'true';
     if (t.k === 'kw' && t.v === 'null') return null;
     throw new CoqlError('SYNTAX_ERROR', `expected a value near '${t.v}'`);
