@@ -284,14 +284,12 @@ describe('zoho client edge cases (nock)', () => {
 
   it('reads legacy token responses whose expires_in is in milliseconds', async () => {
     const { connector, vault } = setup({ accessToken: null, accessTokenExpiresAt: null });
-    nock(US.accounts)
-      .post('/oauth/v2/token')
-      .reply(200, {
-        access_token: 'at-legacy',
-        api_domain: US.api,
-        expires_in: 3_600_000,
-        expires_in_sec: 3600,
-      });
+    nock(US.accounts).post('/oauth/v2/token').reply(200, {
+      access_token: 'at-legacy',
+      api_domain: US.api,
+      expires_in: 3_600_000,
+      expires_in_sec: 3600,
+    });
     nock(US.api).post('/crm/v8/coql').reply(204);
     await connector.getDeals(['1']);
     const left = vault.value.accessTokenExpiresAt! - Date.now();
