@@ -27,6 +27,8 @@ export interface ZohoRequest {
    * result per item; return those bodies instead of throwing.
    */
   itemsKey?: 'data' | 'fields' | 'watch';
+  /** Binary downloads (Bulk Read's ZIP). */
+  responseType?: 'arraybuffer';
 }
 
 export interface ZohoResponse<T> {
@@ -85,6 +87,7 @@ export class ZohoClient {
             headers: { Authorization: `Zoho-oauthtoken ${grant.token}`, ...req.headers },
             timeout: this.opts.timeoutMs,
             validateStatus: () => true,
+            ...(req.responseType ? { responseType: req.responseType } : {}),
           }),
         );
       } catch (e) {

@@ -21,6 +21,7 @@ import type {
 } from '../contract.js';
 import type { ZohoCredentialsInput } from './zoho.auth.js';
 import { ZohoTokens } from './zoho.auth.js';
+import { countRecords, listViaBulk, planFullSync } from './zoho.bulk.js';
 import type { ClientOptions } from './zoho.client.js';
 import { ZohoClient } from './zoho.client.js';
 import { classifyAny } from './zoho.errors.js';
@@ -41,6 +42,7 @@ import type { ListSpec } from './zoho.sync.js';
 import {
   COQL_PAGE,
   coqlString,
+  decodeCursor,
   getByIds,
   listDeletedRecords,
   listViaCoql,
@@ -56,6 +58,8 @@ export interface ZohoConnectorOptions {
   /** Test hooks: fast backoff, injected sleep/random, a shared axios instance. */
   client?: Partial<Pick<ClientOptions, 'backoff' | 'rateLimitPauseMs' | 'sleep' | 'random'>>;
   http?: AxiosInstance;
+  /** Bulk Read polling: first wait and the most to wait for a job (defaults 2 s and 10 min). */
+  bulk?: { pollMs?: number; maxWaitMs?: number };
 }
 
 export interface ZohoConnector extends CrmConnector {
@@ -104,13 +108,34 @@ export function createZohoConnector(deps: ZohoDeps, options: ZohoConnectorOption
     map: (raw) => mapDeal(raw, settings),
   };
 
-  const list = <T>(spec: ListSpec<T>, opts: ListOptions = {}): AsyncIterable<Page<T>> => {
+  const bulkOptions = {
+    pollMs: options.bulk?.pollMs ?? 2000,
+    maxWaitMs: options.bulk?.maxWaitMs ?? 10 * 60_000,
+    sleep: options.client?.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
+  };
+
+  async function* list<T>(spec: ListSpec<T>, opts: ListOptions = {}): AsyncIterable<Page<T>> {
     const since = opts.since ?? null;
     const cursor = opts.cursor ?? null;
-    return settings.readVia === 'records'
-      ? listViaRecords(client, spec, since, cursor)
-      : listViaCoql(client, spec, since, cursor);
-  };
+    if (settings.readVia === 'records') {
+      yield* listViaRecords(client, spec, since, cursor);
+      return;
+    }
+    if (cursor && decodeCursor(cursor).via === 'bulk') {
+      yield* listViaBulk(client, spec, cursor, bulkOptions);
+      return;
+    }
+    // A first, full sync of a whole module: count (1 credit) and take the cheaper path.
+    if (opts.full && !since && !cursor && settings.readVia === 'auto' && spec.criteria.length === 0) {
+      const plan = planFullSync(await countRecords(client, spec.module), settings.bulkReadThreshold);
+      deps.log.info({ tenantId: deps.tenantId, module: spec.module, ...plan }, 'zoho full sync plan');
+      if (plan.via === 'bulk') {
+        yield* listViaBulk(client, spec, null, bulkOptions);
+        return;
+      }
+    }
+    yield* listViaCoql(client, spec, since, cursor);
+  }
 
   /** Webhook token and secret live in the vault; made once, on first subscribe. */
   const webhookSecrets = async (create: boolean) => {

@@ -35,12 +35,16 @@ const DeletedResponseSchema = z.object({
 
 const CursorSchema = z.object({
   v: z.literal(1),
-  via: z.enum(['coql', 'records']),
+  via: z.enum(['coql', 'records', 'bulk']),
   afterId: z.string().nullable(),
   pageToken: z.string().nullable(),
   since: z.string().nullable(),
+  /** Bulk Read: the job, its page, and the rows of its file already handed out. */
+  jobId: z.string().optional(),
+  page: z.number().int().positive().optional(),
+  offset: z.number().int().nonnegative().optional(),
 });
-type Cursor = z.infer<typeof CursorSchema>;
+export type Cursor = z.infer<typeof CursorSchema>;
 
 export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c)).toString('base64url');
@@ -84,7 +88,7 @@ export function buildCoql(o: {
   return `select ${o.fields.join(', ')} from ${o.module} where ${where} order by id asc limit ${o.limit}`;
 }
 
-function coqlCredits(limit: number): number {
+export function coqlCredits(limit: number): number {
   return limit <= 200 ? 1 : limit <= 1000 ? 2 : 3;
 }
 
@@ -98,7 +102,7 @@ export interface ListSpec<T> {
   map: (raw: ZohoRecord) => Mapped<T>;
 }
 
-function toPage<T>(rows: ZohoRecord[], spec: ListSpec<T>, cursor: string | null): Page<T> {
+export function toPage<T>(rows: ZohoRecord[], spec: ListSpec<T>, cursor: string | null): Page<T> {
   const items: Synced<T>[] = [];
   const quarantined: Quarantined[] = [];
   for (const raw of rows) {
@@ -256,7 +260,7 @@ export async function* listDeletedRecords(
   }
 }
 
-function parseBody<S extends z.ZodType>(schema: S, data: unknown, what: string): z.infer<S> {
+export function parseBody<S extends z.ZodType>(schema: S, data: unknown, what: string): z.infer<S> {
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -9,6 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ZohoEdition } from '../zoho.settings.js';
 import { EDITION_CONCURRENCY, HEAVY_CONCURRENCY } from '../zoho.settings.js';
+import { BulkError, SandboxBulk } from './sandbox.bulk.js';
 import { CoqlError, coqlCredits, parseCoql, runCoql } from './sandbox.coql.js';
 import type { FieldMeta, ModuleStore, Rec } from './sandbox.data.js';
 import { SANDBOX_USER, SandboxOrg, validateValue, zohoDateTime } from './sandbox.data.js';
@@ -33,6 +34,8 @@ export interface ZohoSandboxOptions {
   clientSecret?: string;
   /** Org user's UTC offset in minutes (Zoho answers datetimes in the user's zone). */
   offsetMinutes?: number;
+  /** How long a Bulk Read job takes to complete. */
+  bulkDelayMs?: number;
 }
 
 export interface EndpointStats {
@@ -64,7 +67,13 @@ interface PageToken {
   expiresAt: number;
 }
 
-type Reply = { status: number; body?: unknown; credits?: number; headers?: Record<string, string> };
+type Reply = {
+  status: number;
+  body?: unknown;
+  raw?: Buffer;
+  credits?: number;
+  headers?: Record<string, string>;
+};
 
 const CUSTOM_FIELD_CAP: Record<ZohoEdition, number> = {
   free: 10,
@@ -95,6 +104,7 @@ export class ZohoSandbox {
   readonly org: SandboxOrg;
   readonly oauth: SandboxOAuth;
   readonly watch: SandboxWatch;
+  readonly bulk: SandboxBulk;
   readonly clientId: string;
   readonly clientSecret: string;
   seedSummary: SeedSummary;
@@ -128,6 +138,7 @@ export class ZohoSandbox {
       () => this.url,
       (api) => this.org.module(api)?.id ?? null,
     );
+    this.bulk = new SandboxBulk(this.org, () => this.url, opts.bulkDelayMs ?? 20);
     defineModules(this.org);
     this.seedSummary = seedOrg(this.org, opts.seed);
   }
@@ -143,7 +154,14 @@ export class ZohoSandbox {
     const server = createServer((req, res) => {
       readRequest(req)
         .then((r) => this.handle(r))
-        .then((reply) => send(res, reply.status, reply.body, reply.headers))
+        .then((reply) => {
+          if (reply.raw) {
+            res.writeHead(reply.status, { 'content-length': String(reply.raw.length), ...reply.headers });
+            res.end(reply.raw);
+          } else {
+            send(res, reply.status, reply.body, reply.headers);
+          }
+        })
         .catch((e: unknown) =>
           send(res, 500, zohoError('INTERNAL_ERROR', e instanceof Error ? e.message : 'error')),
         );
@@ -156,6 +174,7 @@ export class ZohoSandbox {
   }
 
   async close(): Promise<void> {
+    await this.bulk.idle();
     await this.watch.idle();
     const server = this.server;
     this.server = null;
@@ -255,7 +274,7 @@ export class ZohoSandbox {
   private async handle(r: Req): Promise<Reply> {
     if (r.path.startsWith('/oauth/v2/')) return this.handleOAuth(r);
     if (r.path.startsWith('/__sandbox/')) return this.handleControl(r);
-    if (r.path.startsWith('/crm/v8/')) return this.handleApi(r);
+    if (r.path.startsWith('/crm/v8/') || r.path.startsWith('/crm/bulk/v8/')) return this.handleApi(r);
     return {
       status: 404,
       body: zohoError('INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one'),
@@ -435,6 +454,7 @@ export class ZohoSandbox {
   }
 
   private route(r: Req): Reply {
+    if (r.path.startsWith('/crm/bulk/v8/read')) return this.bulkRead(r);
     const p = r.path.split('/').filter(Boolean).slice(2); // after crm/v8
     const m = r.method;
     if (p[0] === 'coql' && p.length === 1) {
@@ -498,6 +518,34 @@ export class ZohoSandbox {
     if (p.length === 2 && m === 'PUT') return this.update(r, mod, p[1]!);
     if (p.length === 1 && m === 'GET') return this.getRecords(r, mod);
     if (p.length === 1 && m === 'PUT') return this.update(r, mod, null);
+    throw fail(404, 'INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one');
+  }
+
+  private bulkRead(r: Req): Reply {
+    const p = r.path.split('/').filter(Boolean).slice(4); // after crm/bulk/v8/read
+    try {
+      if (r.method === 'POST' && p.length === 0) {
+        return {
+          status: 201,
+          credits: 50,
+          body: this.bulk.create(r.body, String(headerOf(r, 'content-type') ?? '')),
+        };
+      }
+      if (r.method === 'GET' && p.length === 1) return { status: 200, body: this.bulk.status(p[0]!) };
+      if (r.method === 'GET' && p.length === 2 && p[1] === 'result') {
+        return {
+          status: 200,
+          raw: this.bulk.result(p[0]!),
+          headers: {
+            'content-type': 'application/zip',
+            'content-disposition': `attachment; filename="${p[0]}.zip"`,
+          },
+        };
+      }
+    } catch (e) {
+      if (e instanceof BulkError) throw fail(e.status, e.code, e.message, e.details);
+      throw e;
+    }
     throw fail(404, 'INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one');
   }
 

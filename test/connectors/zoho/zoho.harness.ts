@@ -86,6 +86,7 @@ export function tenantFor(
 
 export const fastRetries: ZohoConnectorOptions = {
   client: { backoff: { baseMs: 1, capMs: 5 }, rateLimitPauseMs: 2 },
+  bulk: { pollMs: 10, maxWaitMs: 10_000 },
 };
 
 export function connectorFor(t: TestTenant, options: ZohoConnectorOptions = fastRetries) {
