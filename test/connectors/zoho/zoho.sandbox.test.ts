@@ -260,4 +260,102 @@ describe('zoho sandbox', () => {
       await tiny.close();
     }
   });
+
+  it('search: criteria with Zoho escapes, equals behaves like contains, 2,000-record cap', async () => {
+    const name = String(sb.org.module('Accounts')!.records.get(sb.seedSummary.partnerIds[0]!)!.Account_Name);
+    const part = encodeURIComponent(`(Account_Name:equals:${name.slice(0, 4).replace(/([(),])/g, '\\$1')})`);
+    const hit = await api('GET', `/crm/v8/Accounts/search?criteria=${part}`);
+    expect(hit.status).toBe(200);
+    expect(hit.body.data.some((r: { Account_Name: string }) => r.Account_Name === name)).toBe(true);
+    const typed = encodeURIComponent('((Account_Type:in:Partner,Reseller)and(Billing_State:equals:上海))');
+    const both = await api('GET', `/crm/v8/Accounts/search?criteria=${typed}`);
+    if (both.status === 200) {
+      for (const r of both.body.data) expect(['Partner', 'Reseller']).toContain(r.Account_Type);
+    }
+    expect((await api('GET', `/crm/v8/Deals/search?criteria=${part}&page=11&per_page=200`)).body.code).toBe(
+      'LIMIT_REACHED',
+    );
+    expect((await api('GET', '/crm/v8/Deals/search')).body.code).toBe('REQUIRED_PARAM_MISSING');
+  });
+
+  it('deleted records: listed with If-Modified-Since, 204 when none', async () => {
+    const since = new Date(Date.now() - 1000).toISOString().slice(0, 19) + '+00:00';
+    const id = sb.org.module('Deals')!.ids[0]!;
+    sb.userDelete('Deals', id);
+    const res = await api('GET', '/crm/v8/Deals/deleted?type=all', undefined, { 'If-Modified-Since': since });
+    expect(res.body.data.map((d: { id: string }) => d.id)).toEqual([id]);
+    expect(Object.keys(res.body.data[0]).sort()).toEqual([
+      'created_by',
+      'deleted_by',
+      'deleted_time',
+      'display_name',
+      'id',
+      'type',
+    ]);
+    const future = new Date(Date.now() + 86_400_000).toISOString().slice(0, 19) + '+00:00';
+    expect(
+      (await api('GET', '/crm/v8/Deals/deleted?type=all', undefined, { 'If-Modified-Since': future })).status,
+    ).toBe(204);
+    expect((await api('GET', '/crm/v8/Deals/deleted?type=bogus')).body.code).toBe('INVALID_DATA');
+  });
+
+  it('watch: an expired channel sends nothing; a live one honours its field condition', async () => {
+    const received: unknown[] = [];
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push(JSON.parse(Buffer.concat(chunks).toString()));
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as import('node:net').AddressInfo).port;
+      const stageFieldId = sb.org.module('Deals')!.field('Stage')!.id;
+      await api('POST', '/crm/v8/actions/watch', {
+        watch: [
+          {
+            channel_id: '77',
+            events: ['Deals.edit'],
+            notify_url: `http://127.0.0.1:${port}/n?k=abc`,
+            token: 'tok',
+            notification_condition: [
+              {
+                type: 'field_selection',
+                module: { api_name: 'Deals', id: sb.org.module('Deals')!.id },
+                field_selection: {
+                  group_operator: 'or',
+                  group: [{ field: { api_name: 'Stage', id: stageFieldId } }],
+                },
+              },
+            ],
+          },
+        ],
+      });
+      const id = sb.org.module('Deals')!.ids[10]!;
+      sb.userUpdate('Deals', id, { Deal_Name: 'renamed only' }); // not a watched field
+      const stage =
+        sb.org.module('Deals')!.records.get(id)!.Stage === 'Closed Lost' ? 'Qualification' : 'Closed Lost';
+      sb.setDealStage(id, stage);
+      await sb.watch.idle();
+      expect(received).toHaveLength(1);
+      expect(received[0]).toMatchObject({
+        ids: [id],
+        operation: 'update',
+        channel_id: '77',
+        token: 'tok',
+        query_params: { k: 'abc' },
+        module: 'Deals',
+      });
+      sb.watch.channels.get('77')!.expiresAt = Date.now() - 1;
+      sb.setDealStage(id, stage === 'Closed Lost' ? 'Closed Won' : 'Closed Lost');
+      await sb.watch.idle();
+      expect(received).toHaveLength(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
 });

@@ -1,0 +1,107 @@
+// Connector-level end to end against the sandbox: install fields → full sync →
+// write results → a deal set to Closed Won in the CRM → a real notification reaches
+// our receiver → verified → the deal re-read → the partner's result fields change
+// in the CRM. (The job layer that does this in production is wired up separately;
+// here the test plays it, with a deliberately simple "score": won deals counted.)
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResultFields } from '../../../connectors/contract.js';
+import { ZohoSandbox } from '../../../connectors/zoho/sandbox/sandbox.server.js';
+import { connectorFor, tenantFor } from './zoho.harness.js';
+
+let sb: ZohoSandbox;
+beforeAll(async () => {
+  sb = await ZohoSandbox.start({ seed: { seed: 5, partners: 200, deals: 5000 } });
+});
+afterAll(() => sb.close());
+
+const fields = (won: number): ResultFields => ({
+  tier: won >= 10 ? 'Gold' : 'Silver',
+  score: won,
+  payout: `${won * 100}.00`,
+  period: '2027-Q1',
+  rank: null,
+  nextTier: won >= 10 ? null : 'Gold',
+  nextTierGap: won >= 10 ? null : 10 - won,
+  awards: '',
+  updated: new Date().toISOString(),
+  details: JSON.stringify({ won }),
+  inputsHash: `won-${won}`,
+});
+
+describe('zoho connector end to end (sandbox)', () => {
+  it('a deal closed in the CRM reaches us by notification and changes the partner’s fields', async () => {
+    const t = tenantFor(sb, { tenantId: 'e2e' });
+    const c = connectorFor(t);
+    await c.installFields();
+    const won = new Map<string, number>();
+    const dealPartner = new Map<string, string | null>();
+    for await (const page of c.listDeals({ full: true })) {
+      for (const { record } of page.items) {
+        dealPartner.set(record.id, record.partnerId ?? null);
+        if (record.status === 'won' && record.partnerId)
+          won.set(record.partnerId, (won.get(record.partnerId) ?? 0) + 1);
+      }
+    }
+    const first = await c.writeResults([...won].map(([partnerId, n]) => ({ partnerId, fields: fields(n) })));
+    expect(first.every((o) => o.ok)).toBe(true);
+
+    const pushes: { url: string; body: Buffer; headers: Record<string, string | string[] | undefined> }[] =
+      [];
+    let wake: () => void = () => {};
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (d: Buffer) => chunks.push(d));
+      req.on('end', () => {
+        pushes.push({ url: req.url ?? '/', body: Buffer.concat(chunks), headers: req.headers });
+        res.end('ok');
+        wake();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/zoho/e2e`;
+      await c.subscribe(url);
+      const target = [...sb.org.module('Deals')!.records.values()].find(
+        (d) => d.Stage !== 'Closed Won' && d.Amount != null && d.Channel_Partner,
+      )!;
+      const partnerId = (target.Channel_Partner as { id: string }).id;
+      sb.resetStats();
+      const t0 = performance.now();
+      const arrived = new Promise<void>((r) => {
+        wake = r;
+      });
+      sb.setDealStage(target.id, 'Closed Won');
+      await arrived;
+      const push = pushes.at(-1)!;
+      const verdict = await c.verifyWebhook({
+        headers: push.headers,
+        query: Object.fromEntries(new URL(push.url, 'http://x').searchParams),
+        rawBody: push.body,
+      });
+      expect(verdict.ok).toBe(true);
+      if (!verdict.ok) return;
+      const dealIds = verdict.events.flatMap((e) => e.ids);
+      expect(dealIds).toEqual([target.id]);
+      const page = await c.getDeals(dealIds);
+      const deal = page.items[0]!.record;
+      expect(deal.status).toBe('won');
+      const n = (won.get(partnerId) ?? 0) + 1;
+      const out = await c.writeResults([{ partnerId, fields: fields(n) }]);
+      expect(out[0]!.ok).toBe(true);
+      const ms = Math.round(performance.now() - t0);
+      const rec = sb.org.module('Accounts')!.records.get(partnerId)!;
+      expect(rec.Incentive_Score).toBe(n);
+      expect(JSON.parse(String(rec.Incentive_Details))).toEqual({ won: n, inputsHash: `won-${n}` });
+      const stats = sb.getStats();
+      console.log(
+        `push → re-read → write-back: ${ms} ms, ${stats.calls} API calls, ${stats.credits} credits, ${stats.notifications.sent} notification(s)`,
+      );
+      expect(stats.calls).toBe(2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
