@@ -168,6 +168,13 @@ export interface CrmConnector {
   verifyWebhook(req: WebhookRequest): WebhookVerdict | Promise<WebhookVerdict>;
 
   classify(error: unknown): ErrorClass;
+
+  /**
+   * Optional: exchange rates from the CRM's own currency table, as the core's
+   * `rates` (plan-currency units per one unit of each other currency). CRMs
+   * without a currency table (or single-currency tenants) omit it.
+   */
+  readRates?(planCurrency: string): Promise<Record<string, string>>;
 }
 
 /** Secret material for one tenant, decrypted only inside the process that needs it. */

@@ -24,6 +24,7 @@ import { ZohoTokens } from './zoho.auth.js';
 import { countRecords, listViaBulk, planFullSync } from './zoho.bulk.js';
 import type { ClientOptions } from './zoho.client.js';
 import { ZohoClient } from './zoho.client.js';
+import { readRates } from './zoho.currencies.js';
 import { classifyAny } from './zoho.errors.js';
 import { discoverSettings, installResultFields } from './zoho.fields.js';
 import { limiterFor } from './zoho.limiter.js';
@@ -212,5 +213,6 @@ export function createZohoConnector(deps: ZohoDeps, options: ZohoConnectorOption
       });
     },
     classify: classifyAny,
+    readRates: (planCurrency: string) => readRates(client, planCurrency),
   };
 }

@@ -3,11 +3,15 @@
 // our receiver → verified → the deal re-read → the partner's result fields change
 // in the CRM. (The job layer that does this in production is wired up separately;
 // here the test plays it, with a deliberately simple "score": won deals counted.)
+
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultFields } from '../../../connectors/contract.js';
 import { ZohoSandbox } from '../../../connectors/zoho/sandbox/sandbox.server.js';
+import type { Account, Deal, Partner } from '../../../src/core/index.js';
+import { parsePlan, score } from '../../../src/core/index.js';
 import { connectorFor, tenantFor } from './zoho.harness.js';
 
 let sb: ZohoSandbox;
@@ -31,6 +35,28 @@ const fields = (won: number): ResultFields => ({
 });
 
 describe('zoho connector end to end (sandbox)', () => {
+  it('synced records, with rates from the org currency table, score through the core', async () => {
+    const c = connectorFor(tenantFor(sb, { tenantId: 'e2e-score' }));
+    const partners: Partner[] = [];
+    const accounts: Account[] = [];
+    const deals: Deal[] = [];
+    for await (const p of c.listPartners()) partners.push(...p.items.map((i) => i.record));
+    for await (const p of c.listAccounts()) accounts.push(...p.items.map((i) => i.record));
+    for await (const p of c.listDeals()) deals.push(...p.items.map((i) => i.record));
+    const rates = await c.readRates!('CNY');
+    expect(rates).toEqual({ USD: '7.1', EUR: '7.71739130435', JPY: '0.0473333333333' });
+    const parsed = parsePlan(readFileSync(new URL('../../../examples/plan.yaml', import.meta.url), 'utf8'));
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const doc = score(
+      parsed.plan,
+      { partners, accounts, deals, rates, statements: [] },
+      { period: '2026-Q4' },
+    );
+    expect(doc.results).toHaveLength(partners.length);
+    expect(doc.errors.filter((e) => /rate|currency|amount|closedAt/i.test(JSON.stringify(e)))).toEqual([]);
+    expect(doc.results.some((r) => Number(r.payout.total) > 0)).toBe(true);
+  });
+
   it('a deal closed in the CRM reaches us by notification and changes the partner’s fields', async () => {
     const t = tenantFor(sb, { tenantId: 'e2e' });
     const c = connectorFor(t);
