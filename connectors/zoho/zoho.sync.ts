@@ -218,20 +218,30 @@ export async function* listViaRecords<T>(
 /** Records by id (push-driven sync): `id in (…)` ≤ 50 values per call, LIMIT sized to cost 1 credit. */
 export async function getByIds<T>(client: ZohoClient, spec: ListSpec<T>, ids: string[]): Promise<Page<T>> {
   const clean = [...new Set(ids.filter((id) => /^\d{1,19}$/.test(id)))];
+  const chunks: string[][] = [];
+  for (let i = 0; i < clean.length; i += COQL_IN_MAX) chunks.push(clean.slice(i, i + COQL_IN_MAX));
+  // Chunks run side by side; the tenant's limiter keeps COQL within its sub-concurrency of 10.
+  const pages = await Promise.all(
+    chunks.map(async (chunk) => {
+      const query = `select ${spec.fields.join(', ')} from ${spec.module} where id in (${chunk.join(', ')}) limit ${chunk.length}`;
+      const res = await client.request<unknown>({
+        method: 'POST',
+        path: '/crm/v8/coql',
+        data: { select_query: query },
+        heavy: true,
+        credits: coqlCredits(chunk.length),
+      });
+      if (res.data === null) return null;
+      return toPage(
+        parseBody(CoqlResponseSchema, res.data, 'COQL response').data as ZohoRecord[],
+        spec,
+        null,
+      );
+    }),
+  );
   const out: Page<T> = { items: [], quarantined: [], cursor: null };
-  for (let i = 0; i < clean.length; i += COQL_IN_MAX) {
-    const chunk = clean.slice(i, i + COQL_IN_MAX);
-    const query = `select ${spec.fields.join(', ')} from ${spec.module} where id in (${chunk.join(', ')}) limit ${chunk.length}`;
-    const res = await client.request<unknown>({
-      method: 'POST',
-      path: '/crm/v8/coql',
-      data: { select_query: query },
-      heavy: true,
-      credits: coqlCredits(chunk.length),
-    });
-    if (res.data === null) continue;
-    const body = parseBody(CoqlResponseSchema, res.data, 'COQL response');
-    const page = toPage(body.data as ZohoRecord[], spec, null);
+  for (const page of pages) {
+    if (!page) continue;
     out.items.push(...page.items);
     out.quarantined.push(...page.quarantined);
   }

@@ -90,8 +90,10 @@ export async function writeResults(
       });
     }
   });
-  for (let i = 0; i < sendable.length; i += WRITE_BATCH) {
-    const chunk = sendable.slice(i, i + WRITE_BATCH);
+  const chunks: (typeof sendable)[] = [];
+  for (let i = 0; i < sendable.length; i += WRITE_BATCH) chunks.push(sendable.slice(i, i + WRITE_BATCH));
+  // Batches run side by side; the tenant's limiter keeps them within Zoho's (sub-)concurrency.
+  const writeChunk = async (chunk: typeof sendable): Promise<void> => {
     try {
       const res = await client.request<unknown>({
         method: 'PUT',
@@ -135,6 +137,7 @@ export async function writeResults(
         });
       }
     }
-  }
+  };
+  await Promise.all(chunks.map(writeChunk));
   return rows.map((_, i) => outcomes.get(i)!);
 }
