@@ -9,6 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultFields } from '../../../connectors/contract.js';
+import { toResultFields } from '../../../connectors/result-fields.js';
 import { ZohoSandbox } from '../../../connectors/zoho/sandbox/sandbox.server.js';
 import type { Account, Deal, Partner } from '../../../src/core/index.js';
 import { parsePlan, score } from '../../../src/core/index.js';
@@ -55,6 +56,19 @@ describe('zoho connector end to end (sandbox)', () => {
     expect(doc.results).toHaveLength(partners.length);
     expect(doc.errors.filter((e) => /rate|currency|amount|closedAt/i.test(JSON.stringify(e)))).toEqual([]);
     expect(doc.results.some((r) => Number(r.payout.total) > 0)).toBe(true);
+    // Real results are writable: every partner's fields land in the CRM.
+    const rows = doc.results.map((r) => ({
+      partnerId: r.partnerId,
+      fields: toResultFields(r, { ...doc, computedAt: '2027-01-05T00:00:00Z' }, { maxDetailsChars: 32000 }),
+    }));
+    await c.installFields();
+    const outcomes = await c.writeResults(rows);
+    expect(outcomes.filter((o) => !o.ok)).toEqual([]);
+    const first = doc.results[0]!;
+    const rec = sb.org.module('Accounts')!.records.get(first.partnerId)!;
+    expect(rec.Incentive_Tier).toBe(first.tier);
+    expect(String(rec.Incentive_Payout)).toBe(String(Number(first.payout.total)));
+    expect(JSON.parse(String(rec.Incentive_Details)).inputsHash).toBe(first.inputsHash);
   });
 
   it('a deal closed in the CRM reaches us by notification and changes the partner’s fields', async () => {
