@@ -1,8 +1,8 @@
 // Reading records for sync. Credits decide the path (fact sheet §6.1): COQL costs
 // 3 credits per 2,000 records, GET records 1 per 200, so COQL is the default and a
 // delta costs ceil(changed / 2,000) calls. We page COQL by keyset on `id` from the
-// start (`id > last` … `order by id asc limit 2000`), which never meets the 10,000
-// offset limit and gives a cursor that resumes exactly. GET records (fields ≤ 50,
+// start (`id > last` … `order by id asc limit 2000`), which never meets the offset
+// limit (100,000 in v8, 10,000 in older versions) and gives a cursor that resumes exactly. GET records (fields ≤ 50,
 // 200 per page, page_token past 2,000) stays as the path for orgs without the COQL
 // scope. Deletions come from `/{module}/deleted`.
 import { z } from 'zod';

@@ -2,7 +2,8 @@
 // (≤ 50, lookup paths), where with = != > >= < <= in / not in (≤ 50 values),
 // is (not) null, like, between; more than two criteria must be bracketed;
 // ≤ 25 criteria; order by; limit [offset,] count with count ≤ 2,000 and
-// offset + count ≤ 10,000. Keyset scans on `id` start by binary search.
+// offset + count ≤ 100,000 (the v7/v8 COQL-Limitations pages; older versions and
+// the fact sheet say 10,000). Keyset scans on `id` start by binary search.
 import type { ModuleStore, Rec, SandboxOrg } from './sandbox.data.js';
 
 export class CoqlError extends Error {
@@ -274,9 +275,9 @@ export function parseCoql(src: string): CoqlQuery {
   }
   if (p !== toks.length) throw new CoqlError('SYNTAX_ERROR', `unexpected ${near()}`);
   if (limit > 2000) throw new CoqlError('LIMIT_EXCEEDED', 'at most 2000 records per call', { limit: 2000 });
-  if (offset + limit > 10000) {
-    throw new CoqlError('LIMIT_EXCEEDED', 'offset plus limit may not exceed 10000 records; page by id', {
-      limit: 10000,
+  if (offset + limit > 100_000) {
+    throw new CoqlError('LIMIT_EXCEEDED', 'offset plus limit may not exceed 100000 records; page by id', {
+      limit: 100000,
     });
   }
   return { columns, module, where, orderBy, offset, limit };

@@ -110,7 +110,7 @@ describe('zoho sandbox', () => {
     expect(
       (await q("select Deal_Name from Deals where Stage = 'x' and Amount > 1 and id > 0")).body.code,
     ).toBe('SYNTAX_ERROR');
-    expect((await q('select Deal_Name from Deals where id > 0 limit 9000, 2000')).body.code).toBe(
+    expect((await q('select Deal_Name from Deals where id > 0 limit 99000, 2000')).body.code).toBe(
       'LIMIT_EXCEEDED',
     );
     expect((await q('select Nope from Deals where id > 0')).body.code).toBe('INVALID_QUERY');
