@@ -74,6 +74,14 @@ export class ModuleStore {
     return this.byApi.get(apiName);
   }
 
+  /** Drops a field (and its values), as an org that never had it would look. */
+  removeField(apiName: string): void {
+    const i = this.fields.findIndex((f) => f.api_name === apiName);
+    if (i >= 0) this.fields.splice(i, 1);
+    this.byApi.delete(apiName);
+    for (const r of this.records.values()) delete r[apiName];
+  }
+
   put(rec: Rec): void {
     if (!this.records.has(rec.id)) {
       const last = this.ids[this.ids.length - 1];
