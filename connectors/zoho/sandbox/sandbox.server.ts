@@ -116,6 +116,14 @@ export class ZohoSandbox {
   private inflight = 0;
   private heavyInflight = 0;
   private faults: Fault[] = [];
+  /** Workflow rules with a webhook action, as an admin would set them up in Setup → Automation. */
+  readonly workflowHooks: {
+    url: string;
+    module: string;
+    field: string;
+    value: string;
+    params: Record<string, string>;
+  }[] = [];
   private readonly pageTokens = new Map<string, PageToken>();
   private stats: SandboxStats = emptyStats();
 
@@ -222,7 +230,21 @@ export class ZohoSandbox {
     rec.Modified_By = { name: SANDBOX_USER.name, id: SANDBOX_USER.id };
     mod.put(rec);
     this.watch.notify(module, 'edit', [id], changed);
+    this.fireWorkflows(module, rec, changed);
     return rec;
+  }
+
+  /**
+   * A workflow rule "when <field> becomes <value>" with a webhook action: POSTs form
+   * data with the record id, its modified time and the admin's custom parameters
+   * (e.g. our secret `k`). Zoho signs nothing here either.
+   */
+  private fireWorkflows(module: string, rec: Rec, changed: string[]): void {
+    for (const h of this.workflowHooks) {
+      if (h.module !== module || !changed.includes(h.field) || rec[h.field] !== h.value) continue;
+      const form = new URLSearchParams({ ids: rec.id, modified: String(rec.Modified_Time), ...h.params });
+      this.watch.deliver(h.url, form.toString(), 'application/x-www-form-urlencoded');
+    }
   }
 
   userCreate(module: string, fields: Record<string, unknown>): Rec {
@@ -369,6 +391,20 @@ export class ZohoSandbox {
           this.userDelete(p[1], p[2]);
           return { status: 200, body: { ok: true } };
         }
+      }
+      if (r.method === 'POST' && p[0] === 'workflow-webhooks') {
+        if (typeof body.url !== 'string' || !/^https?:\/\//.test(body.url))
+          throw new Error('url is required');
+        this.workflowHooks.push({
+          url: body.url,
+          module: String(body.module ?? 'Deals'),
+          field: String(body.field ?? 'Stage'),
+          value: String(body.value ?? 'Closed Won'),
+          params: Object.fromEntries(
+            Object.entries((body.params ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+          ),
+        });
+        return { status: 201, body: { ok: true, hooks: this.workflowHooks.length } };
       }
       if (r.method === 'POST' && p[0] === 'faults') {
         this.faults.push({

@@ -185,23 +185,28 @@ export class SandboxWatch {
         channel_id: ch.channel_id,
         token: ch.token,
       };
-      const p = fetch(ch.notify_url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(5000),
-      })
-        .then(async (res) => {
-          await res.arrayBuffer().catch(() => undefined);
-          if (res.ok) this.stats.sent++;
-          else this.stats.failed++;
-        })
-        .catch(() => {
-          this.stats.failed++;
-        })
-        .finally(() => this.inflight.delete(p));
-      this.inflight.add(p);
+      this.deliver(ch.notify_url, JSON.stringify(body), 'application/json');
     }
+  }
+
+  /** One POST, counted in the stats; the change that caused it never waits for it. */
+  deliver(url: string, body: string, contentType: string): void {
+    const p = fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body,
+      signal: AbortSignal.timeout(5000),
+    })
+      .then(async (res) => {
+        await res.arrayBuffer().catch(() => undefined);
+        if (res.ok) this.stats.sent++;
+        else this.stats.failed++;
+      })
+      .catch(() => {
+        this.stats.failed++;
+      })
+      .finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
   }
 
   /** Resolves when every delivery started so far has finished. */

@@ -145,3 +145,63 @@ describe('zoho connector end to end (sandbox)', () => {
     }
   });
 });
+
+describe('zoho workflow-rule webhook (sandbox)', () => {
+  it('a deal won fires the admin’s workflow webhook; the connector verifies it with the tenant secret', async () => {
+    const t = tenantFor(sb, { tenantId: 'e2e-workflow' });
+    const c = connectorFor(t);
+    await c.subscribe('http://127.0.0.1:9/unused'); // creates the tenant's webhook secret
+    const secret = String(t.vault.value.webhookSecret);
+    const got: { body: Buffer; headers: Record<string, string | string[] | undefined>; url: string }[] = [];
+    let wake: () => void = () => {};
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (d: Buffer) => chunks.push(d));
+      req.on('end', () => {
+        got.push({ body: Buffer.concat(chunks), headers: req.headers, url: req.url ?? '/' });
+        res.end('ok');
+        wake();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      sb.watch.channels.clear(); // only the workflow path in this test
+      const res = await fetch(`${sb.url}/__sandbox/workflow-webhooks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          url: `http://127.0.0.1:${port}/webhooks/zoho/e2e-workflow`,
+          value: 'Closed Won',
+          params: { k: secret },
+        }),
+      });
+      expect(res.status).toBe(201);
+      const deal = [...sb.org.module('Deals')!.records.values()].find((d) => d.Stage !== 'Closed Won')!;
+      const arrived = new Promise<void>((r) => {
+        wake = r;
+      });
+      sb.setDealStage(deal.id, 'Closed Won');
+      await arrived;
+      const push = got[0]!;
+      const verdict = await c.verifyWebhook({
+        headers: push.headers,
+        query: Object.fromEntries(new URL(push.url, 'http://x').searchParams),
+        rawBody: push.body,
+      });
+      expect(verdict).toMatchObject({
+        ok: true,
+        events: [{ entity: 'deal', operation: 'upsert', ids: [deal.id] }],
+      });
+      const forged = await c.verifyWebhook({
+        headers: push.headers,
+        query: {},
+        rawBody: Buffer.from(push.body.toString().replace(/k=[^&]+/, 'k=guess')),
+      });
+      expect(forged).toMatchObject({ ok: false, status: 401 });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
