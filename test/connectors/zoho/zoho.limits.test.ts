@@ -64,4 +64,19 @@ describe('zoho per-tenant limits', () => {
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(sb.getStats().rejected429).toBeGreaterThan(0);
   });
+
+  it('rides out Zoho 5xx answers (sandbox fault injection) and reports them per call', async () => {
+    const t = tenantFor(sb, { tenantId: 'limits-faults' });
+    const c = connectorFor(t);
+    await c.getDeals(['1']);
+    await fetch(`${sb.url}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 500, code: 'INTERNAL_ERROR', count: 2, match: 'coql' }),
+    });
+    const ids = sb.org.module('Deals')!.ids.slice(0, 2);
+    const page = await c.getDeals(ids);
+    expect(page.items.length + page.quarantined.length).toBe(2);
+    expect(t.calls.filter((x) => x.outcome === 'INTERNAL_ERROR')).toHaveLength(2);
+  });
 });
