@@ -80,7 +80,8 @@ export function verifyZohoWebhook(req: WebhookRequest, e: WebhookExpectations): 
     const entity = entityOf(cb.module, e);
     if (!entity) return { ok: true, events: [] };
     const ids = cb.ids.filter((id) => /^\d{1,19}$/.test(id));
-    if (ids.length === 0) return { ok: false, status: 400, reason: 'watch callback names no valid record id' };
+    if (ids.length === 0)
+      return { ok: false, status: 400, reason: 'watch callback names no valid record id' };
     const op = cb.operation.toLowerCase();
     const operation = op === 'delete' ? 'delete' : 'upsert';
     const digest = createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 16);

@@ -65,7 +65,10 @@ describe('zoho webhook verification', () => {
     expect(del.ok && del.events[0]!.operation).toBe('delete');
     expect(verifyZohoWebhook(req('{not json'), expect_)).toMatchObject({ ok: false, status: 400 });
     expect(verifyZohoWebhook(req({ ...sample, ids: [] }), expect_)).toMatchObject({ ok: false, status: 400 });
-    expect(verifyZohoWebhook(req({ ...sample, ids: ['../etc'] }), expect_)).toMatchObject({ ok: false, status: 400 });
+    expect(verifyZohoWebhook(req({ ...sample, ids: ['../etc'] }), expect_)).toMatchObject({
+      ok: false,
+      status: 400,
+    });
   });
 
   it('accepts a workflow-rule webhook (form data) authenticated by the secret parameter', () => {
