@@ -32,6 +32,8 @@ export const ZohoCredentialsSchema = z.object({
   accessToken: z.string().nullable().default(null),
   /** Epoch milliseconds. */
   accessTokenExpiresAt: z.number().nullable().default(null),
+  /** Epoch milliseconds; lets short-lived tokens (sandboxes) refresh at a sane margin. */
+  accessTokenIssuedAt: z.number().nullable().default(null),
   /** Echoed by Zoho in watch callbacks (≤ 50 chars). */
   webhookToken: z.string().max(50).nullable().default(null),
   /** Our secret in the notify URL's query (and the workflow webhook's). */
@@ -177,6 +179,7 @@ export async function exchangeCode(o: {
     apiDomain: checkApiDomain(body.data.api_domain ?? '', o.allowedApiDomains),
     accessToken: body.data.access_token,
     accessTokenExpiresAt: now + expiresInMs(body.data),
+    accessTokenIssuedAt: now,
   });
 }
 
@@ -186,6 +189,7 @@ export interface AccessGrant {
   token: string;
   apiDomain: string;
   expiresAt: number;
+  issuedAt: number | null;
 }
 
 /** Refresh this long before the real expiry so a call never starts with a dying token. */
@@ -204,8 +208,14 @@ export class ZohoTokens {
     private readonly allowedApiDomains: string[],
   ) {}
 
-  private fresh(g: { token: string | null; expiresAt: number | null } | null): boolean {
-    return !!g?.token && !!g.expiresAt && g.expiresAt - EXPIRY_SKEW_MS > this.deps.now().getTime();
+  /** Valid for a while yet: 5 minutes of margin, or a quarter of a shorter lifetime. */
+  private fresh(
+    g: { token: string | null; expiresAt: number | null; issuedAt?: number | null } | null,
+  ): boolean {
+    if (!g?.token || !g.expiresAt) return false;
+    const lifetime = g.issuedAt ? g.expiresAt - g.issuedAt : Number.POSITIVE_INFINITY;
+    const margin = Math.min(EXPIRY_SKEW_MS, lifetime / 4);
+    return g.expiresAt - margin > this.deps.now().getTime();
   }
 
   async readCredentials(): Promise<ZohoCredentials> {
@@ -222,14 +232,19 @@ export class ZohoTokens {
 
   /** A valid access token and the API base it belongs to. */
   async get(): Promise<AccessGrant> {
-    if (this.cached && this.fresh({ token: this.cached.token, expiresAt: this.cached.expiresAt }))
-      return this.cached;
+    if (this.cached && this.fresh(this.cached)) return this.cached;
     const creds = await this.readCredentials();
-    if (creds.apiDomain && this.fresh({ token: creds.accessToken, expiresAt: creds.accessTokenExpiresAt })) {
+    const stored = {
+      token: creds.accessToken,
+      expiresAt: creds.accessTokenExpiresAt,
+      issuedAt: creds.accessTokenIssuedAt,
+    };
+    if (creds.apiDomain && this.fresh(stored)) {
       this.cached = {
         token: creds.accessToken!,
         apiDomain: checkApiDomain(creds.apiDomain, this.allowedApiDomains),
         expiresAt: creds.accessTokenExpiresAt!,
+        issuedAt: creds.accessTokenIssuedAt,
       };
       return this.cached;
     }
@@ -253,15 +268,17 @@ export class ZohoTokens {
   private async refreshLocked(rejected: string | null): Promise<AccessGrant> {
     // Re-read after the lock: another process may have refreshed while we waited.
     const creds = await this.readCredentials();
-    if (
-      creds.apiDomain &&
-      creds.accessToken !== rejected &&
-      this.fresh({ token: creds.accessToken, expiresAt: creds.accessTokenExpiresAt })
-    ) {
+    const stored = {
+      token: creds.accessToken,
+      expiresAt: creds.accessTokenExpiresAt,
+      issuedAt: creds.accessTokenIssuedAt,
+    };
+    if (creds.apiDomain && creds.accessToken !== rejected && this.fresh(stored)) {
       return {
         token: creds.accessToken!,
         apiDomain: checkApiDomain(creds.apiDomain, this.allowedApiDomains),
         expiresAt: creds.accessTokenExpiresAt!,
+        issuedAt: creds.accessTokenIssuedAt,
       };
     }
     const accountsUrl = accountsUrlFor(creds.dataCentre as 'us', creds.accountsUrl);
@@ -306,16 +323,19 @@ export class ZohoTokens {
       throw new CrmError(`Zoho token refresh failed: ${error}`, classification, { status: res.status });
     }
     const apiDomain = checkApiDomain(body.data.api_domain ?? creds.apiDomain ?? '', this.allowedApiDomains);
+    const issuedAt = this.deps.now().getTime();
     const grant: AccessGrant = {
       token: body.data.access_token!,
       apiDomain,
-      expiresAt: this.deps.now().getTime() + expiresInMs(body.data),
+      expiresAt: issuedAt + expiresInMs(body.data),
+      issuedAt,
     };
     await this.deps.credentials.write({
       ...creds,
       apiDomain,
       accessToken: grant.token,
       accessTokenExpiresAt: grant.expiresAt,
+      accessTokenIssuedAt: issuedAt,
     });
     this.deps.log.info(
       { tenantId: this.deps.tenantId, expiresAt: new Date(grant.expiresAt).toISOString() },

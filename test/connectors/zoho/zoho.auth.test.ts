@@ -94,3 +94,16 @@ describe('zoho OAuth', () => {
     expect(t.statuses.map((s) => s.status)).toEqual(['needs_reauth']);
   });
 });
+
+describe('zoho access-token lifetime', () => {
+  it('short-lived tokens (60 s) are reused, not refreshed on every call', async () => {
+    const short = await ZohoSandbox.start({ accessTokenSeconds: 60, seed: { partners: 2, deals: 10 } });
+    try {
+      const c = connectorFor(tenantFor(short, { tenantId: 'short-lived' }));
+      for (let i = 0; i < 5; i++) await c.getDeals(['1']);
+      expect(short.getStats().tokenRequests).toBe(1);
+    } finally {
+      await short.close();
+    }
+  });
+});
