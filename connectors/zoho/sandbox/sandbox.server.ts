@@ -554,6 +554,8 @@ export class ZohoSandbox {
     if (p.length === 2 && m === 'PUT') return this.update(r, mod, p[1]!);
     if (p.length === 1 && m === 'GET') return this.getRecords(r, mod);
     if (p.length === 1 && m === 'PUT') return this.update(r, mod, null);
+    if (p.length === 1 && m === 'POST') return this.insert(r, mod, false);
+    if (p[1] === 'upsert' && p.length === 2 && m === 'POST') return this.insert(r, mod, true);
     throw fail(404, 'INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one');
   }
 
@@ -944,6 +946,70 @@ export class ZohoSandbox {
       message: 'record updated',
       status: 'success',
     };
+  }
+
+  /** Insert (and upsert: system duplicate-check field first, then `duplicate_check_fields`). */
+  private insert(r: Req, mod: ModuleStore, upsert: boolean): Reply {
+    const body = r.body as { data?: unknown; duplicate_check_fields?: unknown } | undefined;
+    if (body === undefined) throw fail(400, 'INVALID_DATA', 'body is not valid JSON');
+    const data = body?.data;
+    if (!Array.isArray(data) || data.length === 0) {
+      throw fail(400, 'MANDATORY_NOT_FOUND', 'required field not found', {
+        api_name: 'data',
+        json_path: '$.data',
+      });
+    }
+    if (data.length > 100)
+      throw fail(400, 'LIMIT_EXCEEDED', 'the number of records exceeds the limit of 100', { limit: 100 });
+    const checks = Array.isArray(body.duplicate_check_fields)
+      ? (body.duplicate_check_fields as string[])
+      : [mod.nameField];
+    const results = data.map((raw, i) => {
+      const at = (api: string) => ({ api_name: api, json_path: `$.data[${i}].${api}` });
+      if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+        return zohoError('INVALID_DATA', 'invalid data', { json_path: `$.data[${i}]` });
+      const rec = raw as Record<string, unknown>;
+      if (upsert) {
+        for (const field of checks) {
+          if (rec[field] == null) continue;
+          const existing = mod.ids.find((id) => mod.records.get(id)![field] === rec[field]);
+          if (existing) {
+            const res = this.updateOne(mod, { ...rec, id: existing }, i, null);
+            return res.status === 'success' ? { ...res, action: 'update', duplicate_field: field } : res;
+          }
+        }
+      }
+      const fields: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(rec)) {
+        if (k === 'id' || k.startsWith('$')) continue;
+        const f = mod.field(k);
+        if (!f || f.read_only) continue;
+        const checked = validateValue(f, v);
+        if (!checked.ok)
+          return zohoError('INVALID_DATA', 'invalid data', { ...at(k), expected_data_type: f.data_type });
+        fields[k] = checked.value;
+      }
+      const missing = mod.fields.find((f) => f.system_mandatory && fields[f.api_name] == null);
+      if (missing) return zohoError('MANDATORY_NOT_FOUND', 'required field not found', at(missing.api_name));
+      const created = this.userCreate(mod.apiName, fields);
+      const who = { name: SANDBOX_USER.name, id: SANDBOX_USER.id };
+      return {
+        code: 'SUCCESS',
+        details: {
+          Modified_Time: created.Modified_Time,
+          Modified_By: who,
+          Created_Time: created.Created_Time,
+          id: created.id,
+          Created_By: who,
+        },
+        message: 'record added',
+        status: 'success',
+        ...(upsert ? { action: 'insert', duplicate_field: null } : {}),
+      };
+    });
+    const ok = results.filter((x) => x.status === 'success').length;
+    const status = ok === results.length ? (upsert ? 200 : 201) : ok === 0 ? 400 : 207;
+    return { status, body: { data: results }, credits: Math.max(1, Math.ceil(ok / 10)) };
   }
 
   private listFields(r: Req): Reply {

@@ -358,4 +358,25 @@ describe('zoho sandbox', () => {
       await new Promise<void>((r) => server.close(() => r()));
     }
   });
+
+  it('insert and upsert: mandatory fields, per-record results, duplicate check on the name field', async () => {
+    const ins = await api('POST', '/crm/v8/Accounts', {
+      data: [{ Account_Name: 'New Partner 新伙伴', Account_Type: 'Partner' }, { Account_Type: 'Partner' }],
+    });
+    expect(ins.status).toBe(207);
+    expect(ins.body.data.map((d: { code: string }) => d.code)).toEqual(['SUCCESS', 'MANDATORY_NOT_FOUND']);
+    expect(ins.body.data[1].details.api_name).toBe('Account_Name');
+    const id = ins.body.data[0].details.id as string;
+    const up = await api('POST', '/crm/v8/Accounts/upsert', {
+      data: [{ Account_Name: 'New Partner 新伙伴', Billing_State: '四川' }, { Account_Name: 'Another One' }],
+    });
+    expect(up.status).toBe(200);
+    expect(up.body.data[0]).toMatchObject({
+      action: 'update',
+      duplicate_field: 'Account_Name',
+      details: { id },
+    });
+    expect(up.body.data[1]).toMatchObject({ action: 'insert', message: 'record added' });
+    expect(sb.org.module('Accounts')!.records.get(id)!.Billing_State).toBe('四川');
+  });
 });
