@@ -1,36 +1,53 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { toResultFields } from '../../connectors/result-fields.js';
+import { detailsJson, toResultFields, widgetDetails } from '../../connectors/result-fields.js';
 import { parsePlan, score } from '../../src/core/index.js';
 
-const parsed = parsePlan(readFileSync(new URL('../../examples/plan.yaml', import.meta.url), 'utf8'));
-if (!parsed.ok) throw new Error('example plan invalid');
+const plan = parsePlan(readFileSync(new URL('../../examples/plan.yaml', import.meta.url), 'utf8'));
+if (!plan.ok) throw new Error('example plan invalid');
 const input = JSON.parse(readFileSync(new URL('../../examples/data.json', import.meta.url), 'utf8'));
-const doc = score(parsed.plan, input, { period: '2027-Q1', computedAt: '2027-04-01T00:00:00Z' });
+const doc = score(plan.plan, input, { period: '2027-Q1', computedAt: '2027-04-02T08:00:00.000Z' });
+const p1 = doc.results.find((r) => r.partnerId === 'P1')!;
 
-describe('result fields (CRM-neutral)', () => {
-  it('maps a scored partner to the write-back values, details as compact JSON for the widget', () => {
-    const r = doc.results[0]!;
-    const f = toResultFields(r, doc, { maxDetailsChars: 32000 });
-    expect(f).toMatchObject({
-      tier: r.tier,
-      score: r.score,
-      payout: r.payout.total,
+describe('toResultFields', () => {
+  it('carries the headline numbers and the hash the writer compares', () => {
+    const fields = toResultFields(doc, p1);
+    expect(fields).toMatchObject({
+      tier: 'Gold',
+      score: 99.92,
+      payout: '62720.00',
       period: '2027-Q1',
-      rank: r.rank.overall,
-      inputsHash: r.inputsHash,
-      updated: '2027-04-01T00:00:00Z',
+      rank: 1,
+      nextTier: 'Platinum',
+      nextTierGap: 10.08,
+      awards: 'Gold Partner; Top 3 in region',
+      updated: '2027-04-02T08:00:00.000Z',
+      inputsHash: p1.inputsHash,
     });
-    const details = JSON.parse(f.details);
-    expect(details).toMatchObject({ v: 1, tier: r.tier, inputsHash: r.inputsHash, currency: doc.currency });
-    expect(f.details).not.toContain('\n');
+  });
+
+  it('puts what the widget renders into details, without explain lines or deal ids', () => {
+    const details = JSON.parse(toResultFields(doc, p1).details);
+    expect(details.v).toBe(1);
+    expect(details.metrics.revenue).toEqual({
+      actual: '1318000.00',
+      target: '1200000',
+      attainment: 1.0983,
+      weight: 50,
+      points: 54.92,
+    });
+    expect(details.nextTier.byMetric.revenue).toBe('241880.00');
+    expect(details.feedback.improvements[0].message['zh-CN']).toContain('新客户');
+    expect(JSON.stringify(details)).not.toContain('explain');
     expect(JSON.stringify(details)).not.toContain('dealIds');
   });
 
-  it('shrinks details to fit a small field, keeping the headline', () => {
-    const r = doc.results[0]!;
-    const f = toResultFields(r, doc, { maxDetailsChars: 300 });
-    expect(f.details.length).toBeLessThanOrEqual(300);
-    expect(JSON.parse(f.details)).toMatchObject({ tier: r.tier, truncated: true });
+  it('drops feedback first when the details would not fit the CRM field', () => {
+    const details = widgetDetails(doc, p1);
+    const full = JSON.stringify(details).length;
+    const lean = JSON.parse(detailsJson(details, full - 1));
+    expect(lean.feedback).toBeNull();
+    expect(lean.tier).toBe('Gold');
+    expect(() => detailsJson(details, 100)).toThrow(/more than the field's 100/);
   });
 });

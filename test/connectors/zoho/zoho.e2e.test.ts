@@ -59,7 +59,7 @@ describe('zoho connector end to end (sandbox)', () => {
     // Real results are writable: every partner's fields land in the CRM.
     const rows = doc.results.map((r) => ({
       partnerId: r.partnerId,
-      fields: toResultFields(r, { ...doc, computedAt: '2027-01-05T00:00:00Z' }, { maxDetailsChars: 32000 }),
+      fields: toResultFields({ ...doc, computedAt: '2027-01-05T00:00:00Z' }, r, { detailsLimit: 32000 }),
     }));
     await c.installFields();
     const outcomes = await c.writeResults(rows);
