@@ -156,6 +156,10 @@ export interface CrmConnector {
   /** Batched fetch for push-driven sync; ids not found are simply absent. */
   getDeals(ids: string[]): Promise<Page<Deal>>;
 
+  /**
+   * One outcome per row, in order. Throws a CrmError instead when the tenant as a
+   * whole is blocked (needsReauth, quotaExhausted): no record is at fault then.
+   */
   writeResults(rows: ResultWrite[]): Promise<WriteOutcome[]>;
   installFields(): Promise<InstallReport>;
 

@@ -126,8 +126,10 @@ export async function writeResults(
         }
       });
     } catch (e) {
-      // The whole call failed (after the client's retries): every record of it shares the error.
+      // The whole call failed (after the client's retries): every record of it shares the
+      // error — unless the tenant itself is blocked, which is the job's business, not a record's.
       const error = e instanceof CrmError ? e.classification : classifyAny(e);
+      if (error.kind === 'needsReauth' || error.kind === 'quotaExhausted') throw e;
       for (const c of chunk) {
         outcomes.set(c.index, {
           partnerId: rows[c.index]!.partnerId,

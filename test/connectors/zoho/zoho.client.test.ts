@@ -306,4 +306,33 @@ describe('zoho client edge cases (nock)', () => {
     await expect(connector.getDeals(['1'])).rejects.toMatchObject({ classification: { kind: 'retryable' } });
     expect(sleeps).toHaveLength(2);
   });
+
+  it('write-back throws (instead of failing every record) when the tenant is blocked', async () => {
+    const { connector } = setup();
+    nock(US.api).put('/crm/v8/Accounts').reply(429, {
+      code: 'TOO_MANY_REQUESTS',
+      details: {},
+      message: 'Number of API requests for the 24 hour period is exceeded',
+      status: 'error',
+    });
+    const row = {
+      partnerId: '5725767000000000001',
+      fields: {
+        tier: 'Gold',
+        score: 1,
+        payout: '1.00',
+        period: '2027-Q1',
+        rank: 1,
+        nextTier: null,
+        nextTierGap: null,
+        awards: '',
+        updated: '2027-02-01T00:00:00Z',
+        details: '{}',
+        inputsHash: 'h',
+      },
+    };
+    await expect(connector.writeResults([row])).rejects.toMatchObject({
+      classification: { kind: 'quotaExhausted' },
+    });
+  });
 });
