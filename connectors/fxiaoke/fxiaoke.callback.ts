@@ -69,6 +69,16 @@ export function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** Signature of our reply: sha1(timestamp + nonce + encryptedResult + aesKey) (§4.1). */
+export function replySignature(
+  timestamp: number | string,
+  nonce: string,
+  encryptedResult: string,
+  aesKey: string,
+): string {
+  return sha1(`${timestamp}${nonce}${encryptedResult}${aesKey}`);
+}
+
 /** The encrypted, signed reply Fxiaoke expects (`success`, or an error text). */
 export function callbackReply(aesKey: string, now: number, text = 'success') {
   const encryptedResult = aesEncrypt(text, aesKey);
@@ -77,7 +87,7 @@ export function callbackReply(aesKey: string, now: number, text = 'success') {
     timestamp: now,
     nonce,
     encryptedResult,
-    signature: sha1(`${now}${nonce}${encryptedResult}${aesKey}`),
+    signature: replySignature(now, nonce, encryptedResult, aesKey),
   };
 }
 
