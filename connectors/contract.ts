@@ -158,6 +158,11 @@ export interface CrmConnector {
   subscribe(notifyUrl: string): Promise<Subscription>;
   renew(notifyUrl: string): Promise<Subscription>;
   verifyWebhook(req: WebhookRequest): WebhookVerdict;
+  /**
+   * Optional async variant for connectors whose verification secret lives in the
+   * CredentialVault (Fxiaoke: callback aesKey, workflow secret). Callers prefer it when present.
+   */
+  verifyWebhookAsync?(req: WebhookRequest): Promise<WebhookVerdict>;
 
   classify(error: unknown): ErrorClass;
 }
