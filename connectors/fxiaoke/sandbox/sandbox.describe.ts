@@ -112,13 +112,26 @@ function system(obj: string): Record<string, SandboxField> {
 
 export type ResultFieldMode = 'none' | 'apiNames' | 'labels';
 
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** A deterministic name in the style the Fxiaoke UI generates (field_rU4l5__c, §2.7). */
+export function uiFieldName(i: number): string {
+  let x = (i + 1) * 2_654_435_761;
+  let out = '';
+  for (let k = 0; k < 5; k++) {
+    out += ALPHABET[x % ALPHABET.length];
+    x = Math.floor(x / ALPHABET.length) + k * 7;
+  }
+  return `field_${out}__c`;
+}
+
 /** Result fields as an admin would have created them: our api names, or UI-generated field_xxxxx__c names. */
 export function resultFieldDescribes(mode: ResultFieldMode): Record<string, SandboxField> {
   if (mode === 'none') return {};
   const out: Record<string, SandboxField> = {};
   RESULT_KEYS.forEach((k, i) => {
     const d = DEFAULT_RESULT_FIELDS[k];
-    const api = mode === 'apiNames' ? d.apiName : `field_${(0x5a3c1 + i * 7919).toString(36).slice(0, 5)}__c`;
+    const api = mode === 'apiNames' ? d.apiName : uiFieldName(i);
     out[api] = f('PartnerObj', api, d.label, d.type, {
       define_type: 'custom',
       ...(d.decimals !== undefined ? { decimal_places: d.decimals } : {}),

@@ -183,6 +183,10 @@ export class FxiaokeSandbox {
     this.faults.push({ path, code, remaining: times });
   }
 
+  clearFaults(): void {
+    this.faults = [];
+  }
+
   addField(
     apiName: string,
     field: Partial<SandboxField> & { api_name: string; label: string; type: string },
@@ -690,6 +694,9 @@ export class FxiaokeSandbox {
       case 'POST /sandbox/clock/advance':
         this.advanceClock(Number(b.ms ?? 0));
         return { body: { ok: true, now: this.now() } };
+      case 'DELETE /sandbox/faults':
+        this.clearFaults();
+        return { body: { ok: true } };
       case 'POST /sandbox/faults':
         this.injectFault(String(b.path ?? '*'), Number(b.code), Number(b.times ?? 1));
         return { body: { ok: true } };
