@@ -10,7 +10,9 @@ export interface Command {
 }
 
 /** Multi-word commands ("plan validate") are keys with a space. */
-const commands: Record<string, () => Promise<Command>> = {};
+const commands: Record<string, () => Promise<Command>> = {
+  'sandbox fxiaoke': () => import('./cli/sandbox-fxiaoke.js').then((m) => m.command),
+};
 
 export async function main(argv: string[], io: CommandIo = stdio): Promise<number> {
   const [first, second] = argv;
