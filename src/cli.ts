@@ -11,6 +11,9 @@ export interface Command {
 
 /** Multi-word commands ("plan validate") are keys with a space. */
 const commands: Record<string, () => Promise<Command>> = {
+  score: () => import('./cli/score.js').then((m) => m.command),
+  whatif: () => import('./cli/whatif.js').then((m) => m.command),
+  'plan validate': () => import('./cli/plan-validate.js').then((m) => m.command),
   'sandbox fxiaoke': () => import('./cli/sandbox-fxiaoke.js').then((m) => m.command),
 };
 

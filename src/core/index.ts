@@ -1,14 +1,21 @@
 // Public surface of the scoring core. Everything outside src/core imports from here.
-// (Work in progress: the implementations land in the commits that follow.)
-export type { Account, Deal, Input, Partner, Statement } from './input.js';
-export { AccountSchema, DealSchema, PartnerSchema, StatementSchema } from './input.js';
-
-/** A problem found in a plan, with the exact path (`tiers.levels[2].min`). */
-export interface PlanProblem {
-  path: string;
-  message: string;
-  /** 1-based line in the source text, when the plan was parsed from text. */
-  line?: number;
-}
-
-export type PlanParseResult<P> = { ok: true; plan: P } | { ok: false; problems: PlanProblem[] };
+// The core does no I/O and reads no clock: it runs the same in workers and in the widget.
+export type { Account, Deal, DealStatus, Input, Partner, Statement } from './input.js';
+export {
+  comparePeriods,
+  makePeriod,
+  type Period,
+  type PeriodSpec,
+  type PeriodType,
+  parsePeriod,
+  periodOfInstant,
+  periodOfLocalDate,
+  shiftPeriod,
+} from './periods.js';
+export { formatPath, type PlanParseResult, type PlanProblem, parsePlan } from './plan.parse.js';
+export type { Award, Gate, Level, Metric, MetricKind, Plan } from './plan.schema.js';
+export { PlanSchema } from './plan.schema.js';
+export { InputError } from './prepare.js';
+export type * from './results.js';
+export { resolvePeriod, type ScoreOptions, score, UsageError } from './score.js';
+export { type WhatIfDocument, type WhatIfOptions, whatIf } from './whatif.js';

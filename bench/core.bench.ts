@@ -1,0 +1,107 @@
+// npm run bench:core — the scoring core against its floor.
+//
+// Generates 10,000 partners and 1,000,000 deals (seeded), scores one quarter with
+// the example plan (explain lines and hashes included), and compares that with the
+// least work any correct engine must do: one loop that sums each partner's won
+// amounts of the quarter with the same Decimal type. Also times a single-partner
+// rescore (what a recalculation job or the widget's what-if does).
+import { readFileSync } from 'node:fs';
+import { parsePlan, score } from '../src/core/index.js';
+import { Decimal } from '../src/core/money.js';
+import { resolvePeriod } from '../src/core/score.js';
+import { nodeSha256 } from '../src/lib/sha256.js';
+import { generateInput } from './generate.js';
+
+const PARTNERS = Number(process.env.BENCH_PARTNERS ?? 10_000);
+const DEALS = Number(process.env.BENCH_DEALS ?? 1_000_000);
+const PERIOD = '2027-Q1';
+const RUNS = 3;
+
+function ms(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+const parsed = parsePlan(readFileSync(new URL('../examples/plan.yaml', import.meta.url), 'utf8'));
+if (!parsed.ok) throw new Error('example plan is invalid');
+const plan = parsed.plan;
+const period = resolvePeriod(plan, PERIOD);
+
+const t = process.hrtime.bigint();
+const input = generateInput({ partners: PARTNERS, deals: DEALS, seed: 42 });
+const generateMs = ms(t);
+
+type Deal = { partnerId: string; amount: string; status: string; closedAt: string | null };
+
+/** The floor: sum won amounts per partner for the quarter; no validation, no conversion. */
+function floor(deals: Deal[]): Map<string, Decimal> {
+  const sums = new Map<string, Decimal>();
+  for (const d of deals) {
+    if (d.status !== 'won' || !d.closedAt) continue;
+    const at = Date.parse(d.closedAt.length === 10 ? `${d.closedAt}T00:00:00+08:00` : d.closedAt);
+    if (at < period.startMs || at >= period.endMs) continue;
+    const sum = sums.get(d.partnerId);
+    sums.set(d.partnerId, sum ? sum.plus(d.amount) : new Decimal(d.amount));
+  }
+  return sums;
+}
+
+function best(fn: () => void): { first: number; best: number } {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const start = process.hrtime.bigint();
+    fn();
+    times.push(ms(start));
+  }
+  return { first: times[0]!, best: Math.min(...times) };
+}
+
+let partnersScored = 0;
+const floorTimes = best(() => {
+  floor(input.deals as Deal[]);
+});
+const scoreTimes = best(() => {
+  partnersScored = score(plan, input, { period: PERIOD, sha256: nodeSha256 }).results.length;
+});
+
+// Single-partner rescore: the partner's own deals and accounts only.
+const target = 'P1';
+const one = {
+  partners: input.partners.filter((p) => p.id === target),
+  accounts: input.accounts.filter((a) => a.partnerId === target),
+  deals: (input.deals as (Deal & { splits?: unknown })[]).filter((d) => d.partnerId === target && !d.splits),
+  rates: input.rates,
+  statements: [],
+};
+const singles: number[] = [];
+for (let i = 0; i < 200; i++) {
+  const start = process.hrtime.bigint();
+  score(plan, one, { period: PERIOD, sha256: nodeSha256 });
+  singles.push(ms(start));
+}
+singles.sort((a, b) => a - b);
+const median = singles[Math.floor(singles.length / 2)]!;
+const p99 = singles[Math.floor(singles.length * 0.99)]!;
+
+const rssMb = process.resourceUsage().maxRSS / 1024;
+const ratio = scoreTimes.best / floorTimes.best;
+const fmt = (n: number) => n.toFixed(1);
+console.log(
+  `bench:core — ${PARTNERS.toLocaleString('en')} partners, ${DEALS.toLocaleString('en')} deals, period ${PERIOD}, node ${process.version}`,
+);
+console.log(`  generate input            ${fmt(generateMs)} ms`);
+console.log(
+  `  floor (bare won-sum loop) ${fmt(floorTimes.best)} ms best of ${RUNS} (first ${fmt(floorTimes.first)} ms)`,
+);
+console.log(
+  `  full scoring              ${fmt(scoreTimes.best)} ms best of ${RUNS} (first ${fmt(scoreTimes.first)} ms), ${partnersScored} partners`,
+);
+console.log(
+  `  throughput                ${Math.round(DEALS / (scoreTimes.best / 1000)).toLocaleString('en')} deals/s`,
+);
+console.log(`  full scoring / floor      ${ratio.toFixed(2)}x   (goal ≤ 3x)`);
+console.log(`  full scoring < 2 s        ${scoreTimes.best < 2000 ? 'yes' : 'no'}`);
+console.log(
+  `  single-partner rescore    median ${median.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms over ${singles.length} runs, ${one.deals.length} deals   (goal < 2 ms)`,
+);
+console.log(`  peak RSS                  ${fmt(rssMb)} MB`);

@@ -1,0 +1,260 @@
+// Scores one partner for one period: actuals, targets, attainment, score, tier,
+// gates and the period's own payout (docs/incentive-model.md §3). Everything stays
+// exact (Decimal) until the payout components are rounded, once, at the end.
+
+import { compile } from './compiled.js';
+import type { Partner } from './input.js';
+import { type Actual, computeActual, numericValue } from './metrics.js';
+import { Decimal, groupThousands, HUNDRED, roundMoney, toDecimal, ZERO } from './money.js';
+import type { Period } from './periods.js';
+import type { Gate, Metric, Plan } from './plan.schema.js';
+import type { Credit, Prepared } from './prepare.js';
+
+export interface MetricEval {
+  metric: Metric;
+  actual: Actual;
+  target: Decimal | null;
+  targetSource: string | null;
+  /** actual ÷ target before the cap (null when left out). */
+  rawAttainment: Decimal | null;
+  /** Capped attainment; what the score and conditions use. */
+  attainment: Decimal | null;
+  excluded?: 'no target' | 'no value';
+}
+
+export interface GateEval {
+  gate: Gate;
+  actual: Decimal | null;
+}
+
+export interface PayoutEval {
+  base: Decimal;
+  /** Explain text for the base (rates and bands). */
+  baseSteps: string[];
+  tierBonus: Decimal;
+  bonuses: { name: string; amount: Decimal; because: string }[];
+  capReduction: Decimal;
+  /** The period's own payout: base + tier bonus + bonuses − cap reduction (rounded parts). */
+  own: Decimal;
+  withheld: boolean;
+}
+
+export interface Evaluation {
+  partner: Partner;
+  period: Period;
+  credits: Credit[];
+  metrics: MetricEval[];
+  /** Σ weights of the metrics in the score. */
+  weightSum: Decimal;
+  /** Σ weight × attainment of the metrics in the score. */
+  weightedSum: Decimal;
+  scoreExact: Decimal;
+  score: number;
+  /** Score, or attainment × 100 of the basis metric. */
+  basisValue: Decimal;
+  /** Tier index reached by the basis, before gates. */
+  basisTier: number;
+  /** Tier index after gates. */
+  tier: number;
+  gatesFailed: GateEval[];
+  payout: PayoutEval;
+}
+
+export function creditsIn(credits: Credit[] | undefined, period: Period): Credit[] {
+  if (!credits) return [];
+  return credits.filter((c) => c.closedMs >= period.startMs && c.closedMs < period.endMs);
+}
+
+export function resolveTarget(
+  plan: Plan,
+  partner: Partner,
+  key: string,
+): { value: Decimal; source: string } | null {
+  const attribute = plan.targets.fromAttribute?.[key];
+  if (attribute !== undefined) {
+    const value = numericValue(partner.attributes[attribute]);
+    if (value !== null) return { value, source: `attribute ${attribute}` };
+  }
+  const c = compile(plan);
+  const level = partner.level ? c.levelTarget.get(partner.level)?.get(key) : undefined;
+  if (level !== undefined) return { value: level, source: `level ${partner.level}` };
+  const fallback = c.defaultTarget.get(key);
+  if (fallback !== undefined) return { value: fallback, source: 'default' };
+  return null;
+}
+
+export function tierIndexFor(plan: Plan, basisValue: Decimal): number {
+  const levels = compile(plan).levels;
+  let index = 0;
+  for (let i = 0; i < levels.length; i++) if (basisValue.gte(levels[i]!.min)) index = i;
+  return index;
+}
+
+function evaluateMetric(
+  plan: Plan,
+  prepared: Prepared,
+  partner: Partner,
+  credits: Credit[],
+  metric: Metric,
+): MetricEval {
+  const actual = computeActual(metric, partner, credits, prepared, plan.currency);
+  const target = resolveTarget(plan, partner, metric.key);
+  const base = { metric, actual, target: target?.value ?? null, targetSource: target?.source ?? null };
+  if (!target?.value.gt(0)) return { ...base, rawAttainment: null, attainment: null, excluded: 'no target' };
+  if (actual.value === null) return { ...base, rawAttainment: null, attainment: null, excluded: 'no value' };
+  const rawAttainment = actual.value.div(target.value);
+  const cap = compile(plan).cap.get(metric.key) ?? null;
+  const attainment = cap !== null && rawAttainment.gt(cap) ? cap : rawAttainment;
+  return { ...base, rawAttainment, attainment };
+}
+
+export function evaluatePartner(
+  plan: Plan,
+  prepared: Prepared,
+  partner: Partner,
+  period: Period,
+): Evaluation {
+  const credits = creditsIn(prepared.wonByPartner.get(partner.id), period);
+  const metrics = plan.metrics.map((m) => evaluateMetric(plan, prepared, partner, credits, m));
+
+  const weights = compile(plan).weight;
+  let weightSum = ZERO;
+  let weightedSum = ZERO;
+  for (const m of metrics) {
+    if (m.attainment === null) continue;
+    const weight = weights.get(m.metric.key)!;
+    weightSum = weightSum.plus(weight);
+    weightedSum = weightedSum.plus(m.attainment.times(weight));
+  }
+  const scoreExact = weightSum.isZero() ? ZERO : weightedSum.times(HUNDRED).div(weightSum);
+  const scoreRounded = scoreExact.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+
+  const basis = plan.tiers.basis;
+  const basisValue =
+    basis === 'score'
+      ? scoreRounded
+      : (metrics.find((m) => m.metric.key === basis.attainment)?.attainment ?? ZERO).times(HUNDRED);
+  const basisTier = tierIndexFor(plan, basisValue);
+
+  let tier = basisTier;
+  let withheld = false;
+  const gatesFailed: GateEval[] = [];
+  for (const gate of plan.gates) {
+    const actual = metrics.find((m) => m.metric.key === gate.metric)?.actual.value ?? null;
+    if (actual?.gte(gate.min)) continue;
+    gatesFailed.push({ gate, actual });
+    if (gate.effect === 'noPayout') withheld = true;
+    else {
+      const cap = plan.tiers.levels.findIndex((l) => l.name === (gate.effect as { maxTier: string }).maxTier);
+      if (cap >= 0 && cap < tier) tier = cap;
+    }
+  }
+
+  const partial = {
+    partner,
+    period,
+    credits,
+    metrics,
+    weightSum,
+    weightedSum,
+    scoreExact,
+    basisValue,
+    basisTier,
+    tier,
+  };
+  const payout = computePayout(plan, { ...partial, score: scoreRounded.toNumber(), gatesFailed }, withheld);
+  return { ...partial, score: scoreRounded.toNumber(), gatesFailed, payout };
+}
+
+/** Condition check shared by bonuses and awards (rank conditions are decided by the ranker). */
+export function metricConditionMet(
+  evaluation: Pick<Evaluation, 'metrics'>,
+  when: { metric: string; attainmentAtLeast?: number | undefined; actualAtLeast?: number | undefined },
+): { met: boolean; because: string } {
+  const m = evaluation.metrics.find((x) => x.metric.key === when.metric);
+  if (when.attainmentAtLeast !== undefined) {
+    const value = m?.attainment ?? null;
+    const met = value?.gte(when.attainmentAtLeast) === true;
+    return {
+      met,
+      because: `${when.metric} attainment ${value?.toDecimalPlaces(4).toString() ?? 'n/a'} ${met ? '≥' : '<'} ${when.attainmentAtLeast}`,
+    };
+  }
+  const value = m?.actual.value ?? null;
+  const met = value?.gte(when.actualAtLeast ?? 0) === true;
+  return {
+    met,
+    because: `${when.metric} ${value?.toDecimalPlaces(4).toString() ?? 'n/a'} ${met ? '≥' : '<'} ${when.actualAtLeast}`,
+  };
+}
+
+export function tierConditionMet(plan: Plan, tier: number, name: string): { met: boolean; because: string } {
+  const needed = plan.tiers.levels.findIndex((l) => l.name === name);
+  const met = needed >= 0 && tier >= needed;
+  return { met, because: `tier ${plan.tiers.levels[tier]?.name} ${met ? '≥' : '<'} ${name}` };
+}
+
+function computePayout(plan: Plan, e: Omit<Evaluation, 'payout'>, withheld: boolean): PayoutEval {
+  const currency = plan.currency;
+  const levels = plan.tiers.levels;
+  const compiled = compile(plan);
+  const baseMetric = e.metrics.find((m) => m.metric.key === plan.payout.base);
+  const baseActual = baseMetric?.actual.value ?? ZERO;
+  const baseSteps: string[] = [];
+  let base = ZERO;
+
+  if (plan.tiers.mode === 'retroactive') {
+    const rate = compiled.levels[e.tier]!.rate;
+    base = rate.times(baseActual);
+    baseSteps.push(`${rate.times(100).toString()}% × ${groupThousands(baseActual.toFixed())}`);
+  } else {
+    // Bands: level i covers [min_i, min_{i+1}) as attainment of the base target; the
+    // partner's own tier is the top band (a maxTier gate pays the excess at its rate).
+    const target = baseMetric?.target?.gt(0) ? baseMetric.target : null;
+    for (let i = 0; i <= e.tier; i++) {
+      const rate = compiled.levels[i]!.rate;
+      const lower = target ? target.times(levels[i]!.min).div(HUNDRED) : ZERO;
+      const upper = i < e.tier && target ? target.times(levels[i + 1]!.min).div(HUNDRED) : null;
+      if (baseActual.lte(lower) && i > 0) break;
+      const top = upper === null ? baseActual : Decimal.min(baseActual, upper);
+      const part = Decimal.max(top.minus(lower), ZERO);
+      base = base.plus(rate.times(part));
+      baseSteps.push(
+        `${levels[i]!.name} band ${rate.times(100).toString()}% × ${groupThousands(part.toFixed())}`,
+      );
+    }
+  }
+
+  const tierBonus = compiled.levels[e.tier]!.bonus ?? ZERO;
+  const bonuses: PayoutEval['bonuses'] = [];
+  for (const bonus of plan.payout.bonuses) {
+    const check =
+      'tierAtLeast' in bonus.when
+        ? tierConditionMet(plan, e.tier, bonus.when.tierAtLeast)
+        : metricConditionMet(e, bonus.when);
+    if (check.met)
+      bonuses.push({
+        name: bonus.name,
+        amount: roundMoney(toDecimal(bonus.amount), currency),
+        because: check.because,
+      });
+  }
+
+  if (withheld) {
+    return { base: ZERO, baseSteps, tierBonus: ZERO, bonuses: [], capReduction: ZERO, own: ZERO, withheld };
+  }
+  const roundedBase = roundMoney(base, currency);
+  const roundedTierBonus = roundMoney(tierBonus, currency);
+  const subtotal = bonuses.reduce((s, b) => s.plus(b.amount), roundedBase.plus(roundedTierBonus));
+  const cap = compiled.payoutCap === null ? null : roundMoney(compiled.payoutCap, currency);
+  const capReduction = cap !== null && subtotal.gt(cap) ? subtotal.minus(cap) : ZERO;
+  return {
+    base: roundedBase,
+    baseSteps,
+    tierBonus: roundedTierBonus,
+    bonuses,
+    capReduction,
+    own: subtotal.minus(capReduction),
+    withheld,
+  };
+}

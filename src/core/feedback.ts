@@ -1,0 +1,70 @@
+// Strengths (attainment ≥ 1) and improvements (attainment < 1, weakest first), each
+// with a plain-language message in English and Simplified Chinese.
+import type { GateEval } from './evaluate.js';
+import { metricLabel, valueText } from './labels.js';
+import { Decimal, ONE } from './money.js';
+import type { Plan } from './plan.schema.js';
+import type { FeedbackItem, Message } from './results.js';
+import { display, type MetricView } from './view.js';
+
+export function feedback(
+  plan: Plan,
+  views: MetricView[],
+): { strengths: FeedbackItem[]; improvements: FeedbackItem[] } {
+  const scored = views.filter((v) => v.rawAttainment !== null);
+  const strengths = scored
+    .filter((v) => v.m.rawAttainment!.gte(ONE))
+    .sort((a, b) => b.m.rawAttainment!.comparedTo(a.m.rawAttainment!))
+    .map((v) => strength(v));
+  const improvements = scored
+    .filter((v) => v.m.rawAttainment!.lt(ONE))
+    .sort((a, b) => a.m.rawAttainment!.comparedTo(b.m.rawAttainment!))
+    .map((v) => improvement(plan, v));
+  return { strengths, improvements };
+}
+
+function strength(v: MetricView): FeedbackItem {
+  const label = metricLabel(v.m.metric);
+  return {
+    metric: v.m.metric.key,
+    attainment: v.rawAttainment!,
+    message: {
+      en: `${label.en}: ${v.percent} of target (${v.actualDisplay} of ${v.targetDisplay}).`,
+      'zh-CN': `${label['zh-CN']}：完成目标的 ${v.percent}（${v.actualDisplay} / ${v.targetDisplay}）。`,
+    },
+  };
+}
+
+function improvement(plan: Plan, v: MetricView): FeedbackItem {
+  const label = metricLabel(v.m.metric);
+  const gap = valueText(v.m.metric, v.m.target!.minus(v.m.actual.value!), plan.currency);
+  const gapDisplay = display(v.m, gap, plan.currency);
+  return {
+    metric: v.m.metric.key,
+    attainment: v.rawAttainment!,
+    gap,
+    message: {
+      en: `${label.en}: ${v.percent} of target (${v.actualDisplay} of ${v.targetDisplay}); ${gapDisplay} more reaches the target.`,
+      'zh-CN': `${label['zh-CN']}：完成目标的 ${v.percent}（${v.actualDisplay} / ${v.targetDisplay}），再增加 ${gapDisplay} 即可达标。`,
+    },
+  };
+}
+
+export function gateMessage(plan: Plan, views: MetricView[], g: GateEval): Message {
+  const view = views.find((v) => v.m.metric.key === g.gate.metric)!;
+  const label = metricLabel(view.m.metric);
+  const actual = g.actual === null ? null : view.actualDisplay;
+  const min = display(
+    view.m,
+    valueText(view.m.metric, new Decimal(g.gate.min), plan.currency),
+    plan.currency,
+  );
+  const effect =
+    g.gate.effect === 'noPayout'
+      ? { en: 'no payout this period', zh: '本期不发放奖励' }
+      : { en: `tier limited to ${g.gate.effect.maxTier}`, zh: `等级最高为 ${g.gate.effect.maxTier}` };
+  return {
+    en: `${label.en} is ${actual ?? 'not recorded'}, below the required ${min}: ${effect.en}.`,
+    'zh-CN': `${label['zh-CN']}${actual === null ? '暂无数据' : `为 ${actual}`}，低于要求的 ${min}：${effect.zh}。`,
+  };
+}

@@ -1,0 +1,105 @@
+// Metric actuals for one partner and one period (docs/incentive-model.md §3).
+import type { Partner } from './input.js';
+import { Decimal, isDecimalText, ZERO } from './money.js';
+import type { Metric } from './plan.schema.js';
+import { type Credit, creditedAmount, type Prepared } from './prepare.js';
+
+export interface Actual {
+  /** null: the metric has no value this period (and is left out of the score). */
+  value: Decimal | null;
+  /** Deals behind the value, in id order. */
+  dealIds: string[];
+  /** Per-deal notes for explain lines (shares, conversions). */
+  notes: string[];
+}
+
+/** A numeric value from a record field: a finite number or a decimal string. */
+export function numericValue(value: unknown): Decimal | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return new Decimal(String(value));
+  if (isDecimalText(value)) return new Decimal(value);
+  return null;
+}
+
+function accountKey(prepared: Prepared, accountId: string | null | undefined, by: string): string | null {
+  if (!accountId) return null;
+  const account = prepared.accounts.get(accountId);
+  if (!account) return null;
+  const value =
+    by === 'region' ? account.region : by === 'industry' ? account.industry : account.attributes[by];
+  if (value === null || value === undefined || value === '') return null;
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
+}
+
+function creditNote(credit: Credit, planCurrency: string): string | null {
+  const parts: string[] = [];
+  if (credit.share) parts.push(`×${credit.share.toString()}`);
+  if (credit.deal.currency !== planCurrency) parts.push(`${credit.deal.amount} ${credit.deal.currency}`);
+  return parts.length ? `${credit.deal.id} (${parts.join(', ')})` : null;
+}
+
+export function computeActual(
+  metric: Metric,
+  partner: Partner,
+  credits: Credit[],
+  prepared: Prepared,
+  planCurrency: string,
+): Actual {
+  switch (metric.kind) {
+    case 'wonAmount': {
+      let sum = ZERO;
+      const notes: string[] = [];
+      for (const c of credits) {
+        sum = sum.plus(creditedAmount(c));
+        const note = creditNote(c, planCurrency);
+        if (note) notes.push(note);
+      }
+      return { value: sum, dealIds: credits.map((c) => c.deal.id), notes };
+    }
+    case 'wonCount': {
+      let sum = ZERO;
+      for (const c of credits) sum = sum.plus(c.share ?? 1);
+      return { value: sum, dealIds: credits.map((c) => c.deal.id), notes: [] };
+    }
+    case 'newCustomers': {
+      // An account is new for the partner when its first won deal ever is this one.
+      const accounts = new Set<string>();
+      const dealIds: string[] = [];
+      for (const c of credits) {
+        const accountId = c.deal.accountId;
+        if (accountId && prepared.firstWon.get(accountId)?.dealId === c.deal.id && !accounts.has(accountId)) {
+          accounts.add(accountId);
+          dealIds.push(c.deal.id);
+        }
+      }
+      return { value: new Decimal(accounts.size), dealIds, notes: [...accounts].sort() };
+    }
+    case 'distinctAccounts': {
+      const values = new Set<string>();
+      const dealIds: string[] = [];
+      for (const c of credits) {
+        const key = accountKey(prepared, c.deal.accountId, metric.by);
+        if (key !== null) {
+          values.add(key);
+          dealIds.push(c.deal.id);
+        }
+      }
+      return { value: new Decimal(values.size), dealIds, notes: [...values].sort() };
+    }
+    case 'averageDeal': {
+      let sum = ZERO;
+      let count = 0;
+      const dealIds: string[] = [];
+      for (const c of credits) {
+        const raw = metric.field === 'csat' ? c.deal.csat : c.deal.attributes?.[metric.field];
+        const value = numericValue(raw);
+        if (value === null) continue;
+        sum = sum.plus(value);
+        count++;
+        dealIds.push(c.deal.id);
+      }
+      return { value: count === 0 ? null : sum.div(count), dealIds, notes: [] };
+    }
+    case 'partnerAttribute':
+      return { value: numericValue(partner.attributes[metric.field]), dealIds: [], notes: [] };
+  }
+}

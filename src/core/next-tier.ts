@@ -1,0 +1,50 @@
+// The gap to the next tier: the score gap, and per metric the smallest increase of
+// that metric alone (others fixed, caps respected) that reaches it.
+import { compile } from './compiled.js';
+import type { Evaluation, MetricEval } from './evaluate.js';
+import { isCountMetric, valueText } from './labels.js';
+import { Decimal, HUNDRED, minorUnitsFor, roundedNumber } from './money.js';
+import type { Plan } from './plan.schema.js';
+import type { NextTier } from './results.js';
+
+export function nextTier(plan: Plan, e: Evaluation): NextTier | null {
+  const next = plan.tiers.levels[e.basisTier + 1];
+  if (!next) return null;
+  const byMetric: Record<string, string | null> = {};
+  for (const m of e.metrics) {
+    const needed = neededAttainment(plan, e, m, e.basisTier + 1);
+    byMetric[m.metric.key] = needed === null ? null : increaseText(plan, m, needed);
+  }
+  return { name: next.name, scoreGap: roundedNumber(new Decimal(next.min).minus(e.basisValue), 2), byMetric };
+}
+
+/** Attainment the metric must reach alone, or null when it cannot. */
+function neededAttainment(plan: Plan, e: Evaluation, m: MetricEval, level: number): Decimal | null {
+  if (m.attainment === null || m.target === null) return null;
+  const compiled = compile(plan);
+  const basis = plan.tiers.basis;
+  let needed: Decimal;
+  if (basis === 'score') {
+    // Σ(w·a)/Σw must reach (min − 0.005)/100 with only this metric's a changing.
+    const weight = compiled.weight.get(m.metric.key)!;
+    const others = e.weightedSum.minus(m.attainment.times(weight));
+    needed = compiled.levels[level]!.scoreShare.times(e.weightSum).minus(others).div(weight);
+  } else {
+    if (basis.attainment !== m.metric.key) return null;
+    needed = compiled.levels[level]!.min.div(HUNDRED);
+  }
+  const cap = compiled.cap.get(m.metric.key) ?? null;
+  if (cap !== null && needed.gt(cap)) return null;
+  if (needed.lte(m.attainment)) return null;
+  return needed;
+}
+
+function increaseText(plan: Plan, m: MetricEval, needed: Decimal): string | null {
+  const current = m.actual.value!;
+  const increase = needed.times(m.target!).minus(current);
+  // Round up: the increase must reach the tier, not fall a fraction short of it.
+  const places =
+    m.metric.kind === 'wonAmount' ? minorUnitsFor(plan.currency) : isCountMetric(m.metric.kind) ? 0 : 2;
+  const rounded = increase.toDecimalPlaces(places, Decimal.ROUND_UP);
+  return valueText(m.metric, rounded, plan.currency);
+}

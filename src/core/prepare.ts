@@ -1,0 +1,371 @@
+// Validates the normalized input record by record and indexes it for scoring.
+// A bad record is listed in `errors` and left out; the rest is scored. This runs
+// over every deal, so the checks are written out by hand (a schema library per
+// record would cost more than the scoring itself on a million deals).
+
+import { closedAtReader } from './closed-at.js';
+import { isKnownCurrency } from './currencies.js';
+import type { Account, Deal, Partner } from './input.js';
+import { Decimal, isDecimalText, ONE, ZERO } from './money.js';
+import { type Period, parsePeriod } from './periods.js';
+import type { Plan } from './plan.schema.js';
+import type { RecordError } from './results.js';
+
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+/** One partner's credit from a won deal. */
+export interface Credit {
+  deal: Deal;
+  /** Split share, or null for a deal credited whole. */
+  share: Decimal | null;
+  /** Plan-currency units per unit of the deal's currency; null when it is the plan currency. */
+  rate: Decimal | null;
+  closedMs: number;
+}
+
+/** The partner's credited amount in plan currency (decimal maths only where it is needed). */
+export function creditedAmount(c: Credit): Decimal {
+  let amount = new Decimal(c.deal.amount);
+  if (c.rate) amount = amount.times(c.rate);
+  return c.share ? amount.times(c.share) : amount;
+}
+
+export interface FirstWon {
+  dealId: string;
+  closedMs: number;
+}
+
+export interface Prepared {
+  partners: Map<string, Partner>;
+  accounts: Map<string, Account>;
+  /** Won deals credited to each partner, each with its close instant. */
+  wonByPartner: Map<string, Credit[]>;
+  /** The first won deal of each account, ever (ties broken by deal id). */
+  firstWon: Map<string, FirstWon>;
+  rates: Map<string, Decimal>;
+  /** Earlier periods' statements per partner, oldest first. */
+  settled: Map<string, Settled[]>;
+  errors: RecordError[];
+}
+
+export interface Settled {
+  period: Period;
+  /** What was already paid for that period's own earnings. */
+  payout: Decimal;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const optionalText = (v: unknown) => v === undefined || v === null || typeof v === 'string';
+
+function idOf(raw: unknown, index: number): string {
+  return isObj(raw) && typeof raw.id === 'string' && raw.id !== '' ? raw.id : `#${index}`;
+}
+
+function list(doc: Obj, key: string): unknown[] {
+  const value = doc[key];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new InputError(`input.${key} must be a list`);
+  return value;
+}
+
+/** Ids that occur more than once: every copy is left out, whatever the input order. */
+function duplicates(records: unknown[]): Set<string> {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const r of records) {
+    if (isObj(r) && typeof r.id === 'string') {
+      if (seen.has(r.id)) twice.add(r.id);
+      else seen.add(r.id);
+    }
+  }
+  return twice;
+}
+
+function checkPartner(raw: unknown): string | null {
+  if (!isObj(raw)) return 'must be an object';
+  if (typeof raw.id !== 'string' || raw.id === '') return 'id must be a non-empty string';
+  if (!optionalText(raw.name)) return 'name must be a string';
+  if (!optionalText(raw.level)) return 'level must be a string';
+  if (!optionalText(raw.region)) return 'region must be a string';
+  if (raw.attributes !== undefined && raw.attributes !== null && !isObj(raw.attributes))
+    return 'attributes must be an object';
+  return null;
+}
+
+function checkAccount(raw: unknown): string | null {
+  if (!isObj(raw)) return 'must be an object';
+  if (typeof raw.id !== 'string' || raw.id === '') return 'id must be a non-empty string';
+  for (const key of ['name', 'partnerId', 'region', 'industry'] as const) {
+    if (!optionalText(raw[key])) return `${key} must be a string`;
+  }
+  if (raw.attributes !== undefined && raw.attributes !== null && !isObj(raw.attributes))
+    return 'attributes must be an object';
+  return null;
+}
+
+export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
+  if (!isObj(doc)) throw new InputError('input must be a JSON object with partners, accounts and deals');
+  const errors: RecordError[] = [];
+
+  // Rates: plan-currency units per unit of the keyed currency.
+  const rates = new Map<string, Decimal>();
+  const rawRates = doc.rates ?? {};
+  if (!isObj(rawRates)) throw new InputError('input.rates must be an object such as { "USD": "7.10" }');
+  for (const [code, value] of Object.entries(rawRates)) {
+    if (!isKnownCurrency(code)) errors.push({ type: 'rate', id: code, reason: `unknown currency "${code}"` });
+    else if (!isDecimalText(value) || !new Decimal(value).gt(0))
+      errors.push({
+        type: 'rate',
+        id: code,
+        reason: 'rate must be a positive decimal string such as "7.10"',
+      });
+    else rates.set(code, new Decimal(value));
+  }
+
+  const partnerList = list(doc, 'partners');
+  const partners = new Map<string, Partner>();
+  const twicePartner = duplicates(partnerList);
+  partnerList.forEach((raw, i) => {
+    const reason = checkPartner(raw);
+    const id = idOf(raw, i);
+    if (reason) errors.push({ type: 'partner', id, reason });
+    else if (twicePartner.has(id)) errors.push({ type: 'partner', id, reason: 'duplicate id' });
+    else {
+      const r = raw as Obj;
+      partners.set(id, {
+        id,
+        name: (r.name as string | undefined) ?? '',
+        level: (r.level as string | null | undefined) ?? null,
+        region: (r.region as string | null | undefined) ?? null,
+        agreementEnd: (r.agreementEnd as string | null | undefined) ?? null,
+        attributes: (r.attributes as Obj | undefined) ?? {},
+      });
+    }
+  });
+
+  const accountList = list(doc, 'accounts');
+  const accounts = new Map<string, Account>();
+  const twiceAccount = duplicates(accountList);
+  accountList.forEach((raw, i) => {
+    const reason = checkAccount(raw);
+    const id = idOf(raw, i);
+    if (reason) errors.push({ type: 'account', id, reason });
+    else if (twiceAccount.has(id)) errors.push({ type: 'account', id, reason: 'duplicate id' });
+    else {
+      const r = raw as Obj;
+      accounts.set(id, {
+        id,
+        name: (r.name as string | undefined) ?? '',
+        partnerId: (r.partnerId as string | null | undefined) ?? null,
+        region: (r.region as string | null | undefined) ?? null,
+        industry: (r.industry as string | null | undefined) ?? null,
+        attributes: (r.attributes as Obj | undefined) ?? {},
+      });
+    }
+  });
+
+  // Statements of periods before the one scored are settled against (clawbacks, true-ups).
+  const settled = new Map<string, Settled[]>();
+  const seenStatements = new Set<string>();
+  for (const [i, raw] of list(doc, 'statements').entries()) {
+    const id =
+      isObj(raw) && typeof raw.partnerId === 'string' ? `${raw.partnerId}/${String(raw.period)}` : `#${i}`;
+    const parsed =
+      isObj(raw) && typeof raw.period === 'string'
+        ? parsePeriod(plan.period, plan.timezone, raw.period)
+        : null;
+    const reason = !isObj(raw)
+      ? 'must be an object'
+      : typeof raw.partnerId !== 'string' || !partners.has(raw.partnerId)
+        ? `unknown partner ${JSON.stringify(raw.partnerId ?? null)}`
+        : !parsed
+          ? 'period must be a string such as "2026-Q4"'
+          : !parsed.ok
+            ? parsed.message
+            : !isDecimalText(raw.payout)
+              ? 'payout must be a decimal string'
+              : seenStatements.has(id)
+                ? 'more than one statement for this period'
+                : null;
+    if (reason !== null) {
+      errors.push({ type: 'statement', id, reason });
+      continue;
+    }
+    seenStatements.add(id);
+    const statement = parsed!.ok ? parsed!.period : period;
+    // Only earlier periods are settled; a statement of this or a later period changes nothing here.
+    if (statement.startMs >= period.startMs) continue;
+    const { partnerId, payout } = raw as { partnerId: string; payout: string };
+    const own = settled.get(partnerId) ?? [];
+    own.push({ period: statement, payout: new Decimal(payout) });
+    settled.set(partnerId, own);
+  }
+  for (const list of settled.values()) list.sort((a, b) => a.period.startMs - b.period.startMs);
+  // Credits are kept only for the periods scored or settled: the rest of history
+  // matters only through each account's first won deal.
+  const windows = [
+    period,
+    ...new Map([...settled.values()].flat().map((s) => [s.period.key, s.period])).values(),
+  ];
+
+  const readClosedAt = closedAtReader(plan.timezone);
+  const dealList = list(doc, 'deals');
+  const firstWon = new Map<string, FirstWon>();
+  const inWindow: Credit[][] = [];
+  const inWindowPartners: string[][] = [];
+  const windowIds = new Set<string>();
+  const twice = new Set<string>();
+
+  for (let i = 0; i < dealList.length; i++) {
+    const raw = dealList[i];
+    const checked = checkDeal(raw, partners, rates, plan.currency);
+    if (typeof checked === 'string') {
+      errors.push({ type: 'deal', id: idOf(raw, i), reason: checked });
+      continue;
+    }
+    const deal = raw as Deal;
+    if (checked === LOST || deal.status !== 'won') continue;
+    const closedMs = readClosedAt(deal.closedAt as string);
+    if (closedMs === undefined) {
+      errors.push({ type: 'deal', id: deal.id, reason: CLOSED_AT_FORMAT });
+      continue;
+    }
+    const accountId = deal.accountId;
+    if (accountId) {
+      const first = firstWon.get(accountId);
+      if (!first || closedMs < first.closedMs || (closedMs === first.closedMs && deal.id < first.dealId)) {
+        firstWon.set(accountId, { dealId: deal.id, closedMs });
+      }
+    }
+    let relevant = false;
+    for (const w of windows) {
+      if (closedMs >= w.startMs && closedMs < w.endMs) relevant = true;
+    }
+    if (!relevant) continue;
+    // Two records with one id would credit the same sale twice: every copy is left out.
+    if (windowIds.has(deal.id)) twice.add(deal.id);
+    windowIds.add(deal.id);
+    const rate = deal.currency === plan.currency ? null : rates.get(deal.currency)!;
+    if (checked === WHOLE) {
+      inWindow.push([{ deal, share: null, rate, closedMs }]);
+      inWindowPartners.push([deal.partnerId as string]);
+    } else {
+      inWindow.push(checked.map(({ share }) => ({ deal, share, rate, closedMs })));
+      inWindowPartners.push(checked.map(({ partnerId }) => partnerId));
+    }
+  }
+
+  const wonByPartner = new Map<string, Credit[]>();
+  for (let i = 0; i < inWindow.length; i++) {
+    const credits = inWindow[i]!;
+    if (twice.has(credits[0]!.deal.id)) continue;
+    const partnerIds = inWindowPartners[i]!;
+    for (let j = 0; j < credits.length; j++) {
+      const own = wonByPartner.get(partnerIds[j]!);
+      if (own) own.push(credits[j]!);
+      else wonByPartner.set(partnerIds[j]!, [credits[j]!]);
+    }
+  }
+  for (const id of twice) errors.push({ type: 'deal', id, reason: 'duplicate id' });
+
+  // Canonical order, so shuffled input gives byte-identical output.
+  errors.sort((a, b) => cmp(a.type, b.type) || cmp(a.id, b.id) || cmp(a.reason, b.reason));
+  for (const credits of wonByPartner.values()) credits.sort((a, b) => cmp(a.deal.id, b.deal.id));
+  return { partners, accounts, wonByPartner, firstWon, rates, settled, errors };
+}
+
+const CLOSED_AT_FORMAT =
+  'closedAt must be an ISO-8601 date (2027-03-31) or instant (2027-03-31T23:30:00+08:00)';
+
+type Shares = { partnerId: string; share: Decimal | null }[];
+/** The common case, a deal credited whole to its partnerId (no allocation per deal). */
+export const WHOLE = Symbol('whole');
+export const LOST = Symbol('lost');
+
+/** The deal's credits when valid, or the reason it is left out. Only won deals need a close date and a rate. */
+export function checkDeal(
+  raw: unknown,
+  partners: Map<string, Partner>,
+  rates: Map<string, Decimal>,
+  planCurrency: string,
+): Shares | typeof WHOLE | typeof LOST | string {
+  if (!isObj(raw)) return 'must be an object';
+  if (typeof raw.id !== 'string' || raw.id === '') return 'id must be a non-empty string';
+  const status = raw.status;
+  if (status !== 'won' && status !== 'open' && status !== 'lost')
+    return 'status must be one of open, won, lost';
+  // A lost deal feeds no number; checking its other fields would only cost time.
+  if (status === 'lost') return LOST;
+  const amount = raw.amount;
+  if (!isDecimalText(amount)) return 'amount must be a decimal number written as a string, e.g. "1250.00"';
+  if (amount.charCodeAt(0) === 45 && !new Decimal(amount).isZero()) return 'amount must not be negative';
+  if (integerDigits(amount) > 15) return `amount ${amount} is implausibly large`;
+  const currency = raw.currency;
+  if (typeof currency !== 'string' || !isKnownCurrency(currency))
+    return `unknown currency ${JSON.stringify(currency ?? null)}`;
+  if (!optionalText(raw.partnerId) || !optionalText(raw.accountId) || !optionalText(raw.name))
+    return 'partnerId, accountId and name must be strings';
+  if (
+    raw.csat !== undefined &&
+    raw.csat !== null &&
+    (typeof raw.csat !== 'number' || !Number.isFinite(raw.csat))
+  )
+    return 'csat must be a number';
+  if (raw.attributes !== undefined && raw.attributes !== null && !isObj(raw.attributes))
+    return 'attributes must be an object';
+  if (!optionalText(raw.closedAt)) return CLOSED_AT_FORMAT;
+
+  let shares: Shares | typeof WHOLE;
+  if (raw.splits !== undefined && raw.splits !== null) {
+    const parsed = parseSplits(raw.splits, partners);
+    if (typeof parsed === 'string') return parsed;
+    shares = parsed;
+  } else if (typeof raw.partnerId === 'string' && raw.partnerId !== '') {
+    if (!partners.has(raw.partnerId)) return `unknown partner "${raw.partnerId}"`;
+    shares = WHOLE;
+  } else shares = [];
+
+  if (status === 'won') {
+    if (shares !== WHOLE && shares.length === 0) return 'won deal has no partnerId';
+    if (typeof raw.closedAt !== 'string') return 'won deal has no closedAt';
+    if (currency !== planCurrency && !rates.has(currency)) return `no exchange rate for ${currency}`;
+  }
+  return shares;
+}
+
+/** More than 15 integer digits is no real deal: a unit or parsing error upstream. */
+function integerDigits(text: string): number {
+  let i = text.charCodeAt(0) === 43 || text.charCodeAt(0) === 45 ? 1 : 0;
+  while (text.charCodeAt(i) === 48) i++;
+  const dot = text.indexOf('.', i);
+  return (dot === -1 ? text.length : dot) - i;
+}
+
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function parseSplits(
+  raw: unknown,
+  partners: Map<string, Partner>,
+): { partnerId: string; share: Decimal }[] | string {
+  if (!Array.isArray(raw) || raw.length === 0) return 'splits must be a non-empty list';
+  const out: { partnerId: string; share: Decimal }[] = [];
+  let sum = ZERO;
+  for (const [i, s] of raw.entries()) {
+    if (!isObj(s) || typeof s.partnerId !== 'string') return `splits[${i}].partnerId must be a string`;
+    if (!partners.has(s.partnerId)) return `splits[${i}]: unknown partner "${s.partnerId}"`;
+    if (!isDecimalText(s.share)) return `splits[${i}].share must be a decimal string such as "0.4"`;
+    const share = new Decimal(s.share);
+    if (share.lte(0) || share.gt(1)) return `splits[${i}].share must be greater than 0 and at most 1`;
+    if (out.some((o) => o.partnerId === s.partnerId))
+      return `splits[${i}]: partner "${s.partnerId}" appears twice`;
+    sum = sum.plus(share);
+    out.push({ partnerId: s.partnerId, share });
+  }
+  if (!sum.eq(ONE)) return `split shares sum to ${sum.toString()}, not 1`;
+  return out;
+}
