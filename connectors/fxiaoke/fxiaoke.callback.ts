@@ -183,7 +183,10 @@ export type EntityOf = (apiName: string) => ChangeEvent['entity'] | null;
 
 /** Deleted/invalidated records: event types other than "update" are UNVERIFIED, so this is lenient. */
 function operationOf(eventType: string): ChangeEvent['operation'] {
-  return /^(delete|deleted|remove|destroy)$/i.test(eventType) ? 'delete' : 'upsert';
+  // 作废 (invalid) takes the record out of every list, like a delete; recover/add/update re-read it.
+  return /^(delete|deleted|remove|destroy|invalid|invalidate|invalided)$/i.test(eventType)
+    ? 'delete'
+    : 'upsert';
 }
 
 export interface VerifySecrets {

@@ -25,6 +25,8 @@ export const FX_PATHS = {
   query: '/cgi/crm/v2/data/query',
   get: '/cgi/crm/v2/data/get',
   update: '/cgi/crm/v2/data/update',
+  create: '/cgi/crm/v2/data/create',
+  invalid: '/cgi/crm/v2/data/invalid',
   customQuery: '/cgi/crm/custom/v2/data/query',
   customGet: '/cgi/crm/custom/v2/data/get',
   customUpdate: '/cgi/crm/custom/v2/data/update',

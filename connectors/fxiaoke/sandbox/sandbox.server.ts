@@ -357,6 +357,8 @@ export class FxiaokeSandbox {
       FX_PATHS.customUpdate,
       FX_PATHS.describe,
       FX_PATHS.objectList,
+      FX_PATHS.create,
+      FX_PATHS.invalid,
       FX_PATHS.specialFunction,
     ]);
     if (!known.has(path)) return { status: 404, body: { error: `no such OpenAPI path ${path}` } };
@@ -394,6 +396,10 @@ export class FxiaokeSandbox {
         return { body: this.describe(body, data) };
       case FX_PATHS.objectList:
         return { body: this.objectList() };
+      case FX_PATHS.create:
+        return { body: this.create(body, data) };
+      case FX_PATHS.invalid:
+        return { body: this.invalidate(data) };
       case FX_PATHS.specialFunction:
         return { body: this.specialFunction(data) };
     }
@@ -594,6 +600,74 @@ export class FxiaokeSandbox {
     return this.ok({ dataId: _id });
   }
 
+  /** data/create (§2.5): dataObjectApiName inside object_data; answers dataId. */
+  private create(body: Json, data: Json): Json {
+    const od = data.object_data as Json | undefined;
+    if (!od || typeof od !== 'object') return this.error(-2, '系统错误', 'java.lang.NullPointerException');
+    const { dataObjectApiName, _id: _ignored, ...fields } = od;
+    const t = this.table(dataObjectApiName, false);
+    if (!(t instanceof ObjectTable)) return t;
+    if (typeof fields.name !== 'string' || !fields.name)
+      return this.error(15002, '参数不合法', 'name is required');
+    const problem = this.validate(t.apiName, fields);
+    if (problem) return this.error(15002, '参数不合法', problem);
+    const rec = this.createRecord(t.apiName, fields, body.triggerWorkFlow !== false);
+    return this.ok({ dataId: rec._id });
+  }
+
+  /** Creates a record as the API or a CRM user would; fires the callback (and the workflow if won). */
+  createRecord(apiName: string, fields: FxRecord, triggerWorkFlow = true): FxRecord {
+    const t = this.tables.get(apiName);
+    if (!t) throw new Error(`no object ${apiName}`);
+    const now = this.now();
+    const by = SANDBOX_TENANT.admin.openUserId;
+    const rec = t.create({
+      owner: [by],
+      created_by: [by],
+      create_time: now,
+      last_modified_by: [by],
+      last_modified_time: now,
+      life_status: 'normal',
+      lock_status: '0',
+      record_type: 'default__c',
+      version: '1',
+    });
+    for (const [k, v] of Object.entries(fields)) {
+      if (v === null || v === undefined || v === '') continue;
+      rec[k] = v;
+      const target = this.describes[apiName]?.fields[k];
+      if (target?.type === 'object_reference' && typeof v === 'string') {
+        const name = this.tables.get(target.target_api_name ?? '')?.byId.get(v)?.name;
+        if (name !== undefined) rec[`${k}__r`] = name;
+      }
+    }
+    this.push.notifyChange({ apiName, dataId: rec._id as string, eventType: 'add' });
+    if (triggerWorkFlow && this.isWon(apiName, rec))
+      this.push.notifyWorkflow(apiName, rec._id as string, now);
+    return rec;
+  }
+
+  /** data/invalid (作废): the record moves to the recycle bin; queries hide it by default. */
+  private invalidate(data: Json): Json {
+    const t = this.table(data.dataObjectApiName, false);
+    if (!(t instanceof ObjectTable)) return t;
+    const id = String(data.object_data_id ?? '');
+    const rec = t.byId.get(id);
+    if (!rec) return this.error(15002, '参数不合法', `数据不存在: ${id}`);
+    this.invalidateRecord(t.apiName, id);
+    return this.ok();
+  }
+
+  invalidateRecord(apiName: string, id: string): FxRecord {
+    const rec = this.tables.get(apiName)?.byId.get(id);
+    if (!rec) throw new Error(`${apiName} ${id} not found`);
+    rec.life_status = 'invalid';
+    rec.last_modified_time = Math.max(this.now(), Number(rec.last_modified_time ?? 0) + 1);
+    rec.version = String(Number(rec.version ?? '1') + 1);
+    this.push.notifyChange({ apiName, dataId: id, eventType: 'invalid' });
+    return rec;
+  }
+
   private describe(body: Json, data: Json): Json {
     const api = (data.apiName ?? body.apiName) as string | undefined;
     const d = api ? this.describes[api] : undefined;
@@ -676,6 +750,19 @@ export class FxiaokeSandbox {
         return { body: { ok: true } };
       case 'POST /sandbox/opportunity/win':
         return { body: { ok: true, record: this.winOpportunity(String(b.id)) } };
+      case 'POST /sandbox/record/update':
+        // A CRM user edits a record in the UI: workflows run.
+        return {
+          body: {
+            ok: true,
+            record: this.applyChange(String(b.apiName), String(b.id), (b.fields ?? {}) as FxRecord, {
+              triggerWorkFlow: true,
+              by: SANDBOX_TENANT.admin.openUserId,
+            }),
+          },
+        };
+      case 'POST /sandbox/record/invalid':
+        return { body: { ok: true, record: this.invalidateRecord(String(b.apiName), String(b.id)) } };
       case 'POST /sandbox/callback':
         this.push.callback = {
           url: String(b.url),

@@ -201,3 +201,53 @@ describe('APL workflow webhook', () => {
     h.sandbox.push.workflow = null;
   });
 });
+
+describe('invalidation (作废)', () => {
+  it('data/invalid hides the record, pushes a delete event, and listDeleted reports it', async () => {
+    h.sandbox.push.callback = { url, aesKey: TEST_AES_KEY, enterpriseAccount: 'fssandbox' };
+    received.length = 0;
+    const since = new Date(h.sandbox.now() - 1);
+    const id = openDeals()[1]!;
+    await connector.client.call('/cgi/crm/v2/data/invalid', {
+      data: { dataObjectApiName: 'NewOpportunityObj', object_data_id: id },
+    });
+    await h.sandbox.push.idle();
+    expect(received.flatMap((r) => r.events)).toEqual([
+      expect.objectContaining({ entity: 'deal', operation: 'delete', ids: [id] }),
+    ]);
+    expect((await connector.getDeals([id])).items).toEqual([]);
+    const deleted = [];
+    for await (const batch of connector.listDeleted(since)) deleted.push(...batch);
+    expect(deleted).toEqual([expect.objectContaining({ entity: 'deal', id })]);
+    h.sandbox.push.callback = null;
+  });
+
+  it('data/create answers a dataId and the new deal is listed incrementally', async () => {
+    const since = new Date(h.sandbox.now() - 1);
+    const partner = h.sandbox.tables.get('PartnerObj')!.rows[3]!;
+    const r = (await connector.client.call('/cgi/crm/v2/data/create', {
+      top: { triggerWorkFlow: false },
+      data: {
+        object_data: {
+          dataObjectApiName: 'NewOpportunityObj',
+          name: '新建测试商机',
+          amount: '88000.00',
+          close_date: Date.UTC(2026, 11, 15, 16),
+          sales_status: '1',
+          partner_id: partner._id,
+        },
+      },
+    })) as { dataId: string };
+    const found = [];
+    for await (const p of connector.listDeals({ since })) found.push(...p.items.map((i) => i.record));
+    expect(found).toContainEqual(
+      expect.objectContaining({
+        id: r.dataId,
+        name: '新建测试商机',
+        amount: '88000.00',
+        partnerId: partner._id,
+        status: 'open',
+      }),
+    );
+  });
+});
