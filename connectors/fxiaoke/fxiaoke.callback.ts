@@ -181,12 +181,12 @@ export const WORKFLOW_SECRET_HEADER = 'x-ci-webhook-secret';
 
 export type EntityOf = (apiName: string) => ChangeEvent['entity'] | null;
 
-/** Deleted/invalidated records: event types other than "update" are UNVERIFIED, so this is lenient. */
-function operationOf(eventType: string): ChangeEvent['operation'] {
-  // 作废 (invalid) takes the record out of every list, like a delete; recover/add/update re-read it.
-  return /^(delete|deleted|remove|destroy|invalid|invalidate|invalided)$/i.test(eventType)
-    ? 'delete'
-    : 'upsert';
+/** Event types other than "update" are UNVERIFIED: the delete-like ones come from settings. */
+export const DEFAULT_DELETE_EVENT_TYPES = ['delete', 'deleted', 'remove', 'invalid', 'invalidate'];
+
+function operationOf(eventType: string, deleteTypes: readonly string[]): ChangeEvent['operation'] {
+  // 作废 (invalid) takes the record out of every list, like a delete; add/update/recover re-read it.
+  return deleteTypes.some((t) => t.toLowerCase() === eventType.toLowerCase()) ? 'delete' : 'upsert';
 }
 
 export interface VerifySecrets {
@@ -208,8 +208,9 @@ export function verifyFxiaokePush(
   req: WebhookRequest,
   secrets: VerifySecrets,
   entityOf: EntityOf,
-  opts: { now: number; maxAgeMs?: number | null },
+  opts: { now: number; maxAgeMs?: number | null; deleteEventTypes?: readonly string[] },
 ): WebhookVerdict {
+  const deleteTypes = opts.deleteEventTypes ?? DEFAULT_DELETE_EVENT_TYPES;
   let raw: unknown;
   try {
     raw = JSON.parse(req.rawBody.toString('utf8'));
@@ -230,7 +231,7 @@ export function verifyFxiaokePush(
         {
           eventKey: d.body.messageId,
           entity,
-          operation: operationOf(d.event.eventType),
+          operation: operationOf(d.event.eventType, deleteTypes),
           ids: [d.event.dataId],
         },
       ],
@@ -261,7 +262,7 @@ export function verifyFxiaokePush(
       {
         eventKey: `wf:${wf.data.apiName}:${wf.data.dataId}:${version}`,
         entity,
-        operation: operationOf(wf.data.event),
+        operation: operationOf(wf.data.event, deleteTypes),
         ids: [wf.data.dataId],
       },
     ],

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { type ConnectorDeps, CrmError, type ErrorClass } from '../contract.js';
 import { FxiaokeAuth } from './fxiaoke.auth.js';
 import { checkEnvelope, classifyFxiaokeError, FxApiError, TOKEN_EXPIRED_CODE } from './fxiaoke.errors.js';
-import { FX_LIMITS, FX_PATHS } from './fxiaoke.hosts.js';
+import { FX_PATHS } from './fxiaoke.hosts.js';
 import { EndpointLimiter } from './fxiaoke.limiter.js';
 import type { FxiaokeCredentials, FxiaokeSettings } from './fxiaoke.settings.js';
 
@@ -48,7 +48,7 @@ export class FxiaokeClient {
     this.limiter = new EndpointLimiter(
       (key) =>
         key === FX_PATHS.legacyToken || key === FX_PATHS.oauthToken
-          ? FX_LIMITS.tokenEndpoint
+          ? this.settings.tokenRateLimit
           : this.settings.rateLimit,
       () => this.deps.now().getTime(),
       this.sleep,

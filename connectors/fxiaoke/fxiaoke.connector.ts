@@ -243,6 +243,7 @@ export function createFxiaokeConnector(
       return verifyFxiaokePush(req, secrets, entityOf, {
         now: deps.now().getTime(),
         maxAgeMs: settings.callbackMaxAgeMs,
+        deleteEventTypes: settings.deleteEventTypes,
       });
     },
 

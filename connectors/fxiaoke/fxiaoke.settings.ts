@@ -189,6 +189,8 @@ export const FxiaokeSettingsInputSchema = z
     aplBatchSize: z.number().int().min(1).max(300).default(FX_LIMITS.aplBatchSize),
     /** Per-endpoint limiter (safe floor 60 / 20 s; the 2026 docs say 100). */
     rateLimit: RateSchema.default(FX_LIMITS.perEndpoint),
+    /** Token endpoint limiter (≤ 10 / min is DERIVED, UNVERIFIED). */
+    tokenRateLimit: RateSchema.default(FX_LIMITS.tokenEndpoint),
     pageSize: z.number().int().min(1).max(FX_LIMITS.pageSize).default(FX_LIMITS.pageSize),
     maxOffset: z.number().int().min(0).default(FX_LIMITS.maxOffset),
     timeoutMs: z.number().int().positive().default(20_000),
@@ -201,6 +203,8 @@ export const FxiaokeSettingsInputSchema = z
       .default({ attempts: 4, baseMs: 500, maxMs: 30_000 }),
     /** Refresh this long before the documented expiry (docs: refresh between 6600 and 7200 s). */
     tokenRefreshMarginSec: z.number().int().min(0).max(7000).default(600),
+    /** Callback eventType values meaning the record left every list (only "update" is documented). */
+    deleteEventTypes: z.array(z.string()).default(['delete', 'deleted', 'remove', 'invalid', 'invalidate']),
     /** Reject callbacks older than this; null = accept (the vendor's retry schedule is UNVERIFIED). */
     callbackMaxAgeMs: z.number().int().positive().nullable().default(null),
   })

@@ -197,6 +197,22 @@ export function buildDescribes(opts: {
         }),
       },
     },
+    // A custom object (api name ends in __c): served only on the /cgi/crm/custom/v2/ paths.
+    object_Rb7x2__c: {
+      api_name: 'object_Rb7x2__c',
+      display_name: '返利台账',
+      fields: {
+        ...system('object_Rb7x2__c'),
+        field_Pt3k9__c: f('object_Rb7x2__c', 'field_Pt3k9__c', '合作伙伴', 'object_reference', {
+          target_api_name: 'PartnerObj',
+        }),
+        field_Am5r2__c: f('object_Rb7x2__c', 'field_Am5r2__c', '返利金额', 'currency', {
+          decimal_places: 2,
+          currency_unit: '￥',
+        }),
+        field_Pd8q1__c: f('object_Rb7x2__c', 'field_Pd8q1__c', '返利期间', 'text', { max_length: 100 }),
+      },
+    },
     NewOpportunityObj: {
       api_name: 'NewOpportunityObj',
       display_name: '商机2.0',

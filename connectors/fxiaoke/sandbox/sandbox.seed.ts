@@ -220,6 +220,8 @@ export interface Seeded {
   PartnerObj: FxRecord[];
   AccountObj: FxRecord[];
   NewOpportunityObj: FxRecord[];
+  /** A custom object (返利台账, rebate ledger) so the /custom/ paths have data. */
+  object_Rb7x2__c: FxRecord[];
 }
 
 export function seedTenant(o: SeedOptions): Seeded {
@@ -343,5 +345,25 @@ export function seedTenant(o: SeedOptions): Seeded {
     if (status === '2' && r() < 0.7) rec.field_Cs4t8__c = Math.round((3 + r() * 2) * 10) / 10;
     opportunities.push(rec);
   }
-  return { PartnerObj: partners, AccountObj: accounts, NewOpportunityObj: opportunities };
+  const rebates: FxRecord[] = [];
+  const rebateCount = Math.min(partners.length, 30);
+  for (let i = 0; i < rebateCount; i++) {
+    const partner = partners[i]!;
+    const created = between(SEED_START, SEED_NOW);
+    rebates.push({
+      _id: objectId('object_Rb7x2__c', i + 1),
+      name: `FL-2026-${String(i + 1).padStart(4, '0')}`,
+      ...sys(created, between(created, SEED_NOW), pick(OWNERS)),
+      field_Pt3k9__c: partner._id,
+      field_Pt3k9__c__r: partner.name,
+      field_Am5r2__c: `${between(1, 50) * 1_000}.00`,
+      field_Pd8q1__c: pick(['2026-Q1', '2026-Q2', '2026-Q3']),
+    });
+  }
+  return {
+    PartnerObj: partners,
+    AccountObj: accounts,
+    NewOpportunityObj: opportunities,
+    object_Rb7x2__c: rebates,
+  };
 }

@@ -35,7 +35,12 @@ describe('channel-incentives sandbox fxiaoke', () => {
     ]);
     if (s.help) throw new Error('unexpected help');
     try {
-      expect(s.info.counts).toEqual({ PartnerObj: 10, AccountObj: 40, NewOpportunityObj: 40 });
+      expect(s.info.counts).toEqual({
+        PartnerObj: 10,
+        AccountObj: 40,
+        NewOpportunityObj: 40,
+        object_Rb7x2__c: 10,
+      });
       const r = await fetch(`${s.info.url}/sandbox/info`);
       expect(((await r.json()) as { app: { appId: string } }).app.appId).toBe(s.info.credentials.appId);
     } finally {

@@ -160,6 +160,26 @@ describe('query rules', () => {
     expect((await query(auth, { limit: 30, offset: 45 })).errorCode).not.toBe(0);
   });
 
+  it('a custom object answers on the custom paths: query, get, update', async () => {
+    const auth = await legacyAuth();
+    const q = await query(auth, { limit: 10, offset: 0 }, 'object_Rb7x2__c', '/cgi/crm/custom/v2/data/query');
+    const list = (q.data as J).dataList as J[];
+    expect(list).toHaveLength(10);
+    const id = list[0]!._id;
+    const g = await post('/cgi/crm/custom/v2/data/get', {
+      ...auth,
+      data: { dataObjectApiName: 'object_Rb7x2__c', objectDataId: id },
+    });
+    expect((g.data as J).field_Am5r2__c).toMatch(/^\d+\.00$/);
+    const u = await post('/cgi/crm/custom/v2/data/update', {
+      ...auth,
+      triggerWorkFlow: false,
+      data: { object_data: { _id: id, dataObjectApiName: 'object_Rb7x2__c', field_Am5r2__c: '1234.50' } },
+    });
+    expect(u.errorCode).toBe(0);
+    expect(s.record('object_Rb7x2__c', id as string)?.field_Am5r2__c).toBe('1234.50');
+  });
+
   it('custom-object paths only for __c objects, and vice versa', async () => {
     const auth = await legacyAuth();
     expect(

@@ -111,6 +111,35 @@ describe('installFields', () => {
     expect(d.customFields.partner.map((f) => f.apiName)).not.toContain(d.resultFields.tier);
   });
 
+  it('discovered settings, applied to the tenant, drive mapping and write-back', async () => {
+    const before = labelled.makeConnector();
+    let credited = 0;
+    for await (const p of before.listDeals()) credited += p.items.filter((i) => i.record.partnerId).length;
+    expect(credited).toBe(0); // partner_id does not exist on this tenant: nothing is credited, nothing invented
+
+    const d = (await before.installFields()).discoveredSettings as {
+      accountFields: { partner: string };
+      dealFields: { partner: string };
+      dealStatus: { won: string[]; lost: string[] };
+      resultFields: Record<string, string>;
+    };
+    const after = labelled.makeConnector({
+      accountFields: { partner: d.accountFields.partner },
+      dealFields: { partner: d.dealFields.partner },
+      dealStatus: { won: d.dealStatus.won, lost: d.dealStatus.lost },
+      resultFields: d.resultFields,
+    });
+    credited = 0;
+    for await (const p of after.listDeals()) credited += p.items.filter((i) => i.record.partnerId).length;
+    expect(credited).toBeGreaterThan(0);
+    const partnerId = labelled.sandbox.tables.get('PartnerObj')!.rows[0]!._id as string;
+    expect((await after.writeResults([{ partnerId, fields: fields(4) }]))[0]).toEqual({
+      partnerId,
+      ok: true,
+    });
+    expect(labelled.sandbox.record('PartnerObj', partnerId)![d.resultFields.score!]).toBe('97.75');
+  });
+
   it('reports a field of the wrong type as missing with the reason', async () => {
     fresh.sandbox.addField('PartnerObj', { api_name: 'ci_score__c', label: '激励得分', type: 'text' });
     const report = await fresh.makeConnector().installFields();
