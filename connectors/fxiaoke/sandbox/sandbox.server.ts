@@ -17,24 +17,11 @@ import {
 } from './sandbox.describe.js';
 import { type FxRecord, SEED_NOW, seedTenant } from './sandbox.seed.js';
 import { type Filter, ObjectTable, OPERATORS, project, runQuery } from './sandbox.store.js';
+import { SANDBOX_APP, SANDBOX_TENANT } from './sandbox.tenant.js';
+import { type Problem, TokenIssuer } from './sandbox.tokens.js';
+import { validateFields } from './sandbox.validate.js';
 
-export const SANDBOX_APP = {
-  appId: 'FSAID_131d2c5',
-  appSecret: 'sandbox-app-secret-7c1e4b2a9f',
-  permanentCode: '3F9A0C5E7B1D2CA5',
-} as const;
-export const SANDBOX_TENANT = {
-  corpId: 'FSCID_5A7D9E1B3C',
-  ea: 'fs_sandbox_590163',
-  enterpriseAccount: 'fssandbox',
-  tenantId: 590163,
-  admin: {
-    openUserId: 'FSUID_0642D2A6D0AC2FEDF2BF0930E9469F98',
-    mobile: '13800138000',
-    employeeId: '1000',
-    name: '系统管理员',
-  },
-} as const;
+export { SANDBOX_APP, SANDBOX_TENANT };
 
 export interface FxiaokeSandboxOptions {
   port?: number;
@@ -66,15 +53,6 @@ export interface FxiaokeSandboxOptions {
 type Json = Record<string, unknown>;
 type Answer = { status?: number; body: unknown };
 
-interface Token {
-  value: string;
-  style: 'legacy' | 'oauth2';
-  issuedAt: number;
-  expiresAt: number;
-}
-
-const TOKEN_LIFETIME_MS = 7200_000;
-const TOKEN_REUSE_MS = 6600_000;
 const CN = 8 * 3600_000;
 
 function chinaDay(ms: number): number {
@@ -91,7 +69,7 @@ export class FxiaokeSandbox {
     byCode: {} as Record<string, number>,
     missingTraceId: 0,
   };
-  private tokens = new Map<string, Token>();
+  private readonly tokens = new TokenIssuer();
   private windows = new Map<string, number[]>();
   private quota = { day: -1, used: 0 };
   private faults: { path: string; code: number; remaining: number }[] = [];
@@ -176,7 +154,7 @@ export class FxiaokeSandbox {
   }
 
   expireTokens(): void {
-    for (const t of this.tokens.values()) t.expiresAt = 0;
+    this.tokens.expireAll();
   }
 
   injectFault(path: string, code: number, times = 1): void {
@@ -344,7 +322,13 @@ export class FxiaokeSandbox {
     if (path === FX_PATHS.legacyToken || path === FX_PATHS.oauthToken) {
       if (this.limited(`token`, this.opts.tokenRateLimit))
         return { body: this.error(14001, '接口调用超过限制') };
-      return { body: this.token(path === FX_PATHS.oauthToken ? 'oauth2' : 'legacy', body) };
+      const issued = this.tokens.issue(
+        path === FX_PATHS.oauthToken ? 'oauth2' : 'legacy',
+        body,
+        this.now(),
+        () => this.ok(),
+      );
+      return { body: 'problem' in issued ? this.fromProblem(issued as Problem) : issued };
     }
 
     const known = new Set<string>([
@@ -376,8 +360,8 @@ export class FxiaokeSandbox {
     if (this.quota.used >= this.opts.dailyQuota) return { body: this.error(30002, '当天访问频次超限') };
     this.quota.used += 1;
 
-    const authError = this.authenticate(req, body, path !== FX_PATHS.userByMobile);
-    if (authError) return { body: authError };
+    const authError = this.tokens.authenticate(req, body, path !== FX_PATHS.userByMobile, this.now());
+    if (authError) return { body: this.fromProblem(authError) };
     const data = (body.data && typeof body.data === 'object' ? body.data : {}) as Json;
 
     switch (path) {
@@ -404,72 +388,6 @@ export class FxiaokeSandbox {
         return { body: this.specialFunction(data) };
     }
     return { status: 404, body: { error: path } };
-  }
-
-  private token(style: 'legacy' | 'oauth2', b: Json): Json {
-    if (!b.appId) return this.error(10001, 'the parameter appId is missing');
-    if (b.appId !== SANDBOX_APP.appId) return this.error(11001, 'the parameter appId is illegal');
-    if (b.appSecret !== SANDBOX_APP.appSecret)
-      return this.error(10006, 'the parameter appSecret is missing or illegal');
-    if (b.permanentCode !== SANDBOX_APP.permanentCode) return this.error(20015, '永久授权码错误');
-    if (style === 'oauth2' && b.grantType !== 'app_secret')
-      return this.error(15002, 'grantType must be app_secret');
-    const now = this.now();
-    // Within 6600 s of issue the same token comes back; after that a new one is issued (§1.2).
-    let tok = [...this.tokens.values()].find(
-      (t) => t.style === style && t.expiresAt > now && now - t.issuedAt < TOKEN_REUSE_MS,
-    );
-    if (!tok) {
-      tok = {
-        value: randomBytes(16).toString('hex').toUpperCase(),
-        style,
-        issuedAt: now,
-        expiresAt: now + TOKEN_LIFETIME_MS,
-      };
-      this.tokens.set(tok.value, tok);
-    }
-    const expiresIn = Math.max(0, Math.floor((tok.expiresAt - now) / 1000));
-    if (style === 'legacy') {
-      return {
-        ...this.ok(),
-        errorMessage: 'success',
-        corpAccessToken: tok.value,
-        corpId: SANDBOX_TENANT.corpId,
-        expiresIn,
-      };
-    }
-    return {
-      ...this.ok(),
-      errorMessage: 'success',
-      openUserId: SANDBOX_TENANT.admin.openUserId,
-      accessToken: tok.value,
-      expiresIn,
-      appId: SANDBOX_APP.appId,
-      ea: SANDBOX_TENANT.ea,
-    };
-  }
-
-  private authenticate(req: IncomingMessage, body: Json, needsUser: boolean): Json | null {
-    const auth = req.headers.authorization;
-    const now = this.now();
-    if (typeof auth === 'string' && auth.length > 0) {
-      const m = /^Bearer (.+)$/.exec(auth);
-      const tok = m ? this.tokens.get(m[1]!) : undefined;
-      if (!tok || tok.expiresAt <= now || req.headers['x-fs-ea'] !== SANDBOX_TENANT.ea) {
-        return this.error(20016, 'the cropId,cropAccessToken or authorization is error');
-      }
-      if (needsUser && req.headers['x-fs-userid'] !== SANDBOX_TENANT.admin.employeeId)
-        return this.error(20012, 'openUserId 未找到');
-      return null;
-    }
-    if (!body.corpAccessToken) return this.error(20017, 'corpAccessToken为必填项，不能为空');
-    const tok = this.tokens.get(String(body.corpAccessToken));
-    if (!tok || tok.expiresAt <= now || body.corpId !== SANDBOX_TENANT.corpId) {
-      return this.error(20016, 'corpAccessToken不存在或者已经过期');
-    }
-    if (needsUser && body.currentOpenUserId !== SANDBOX_TENANT.admin.openUserId)
-      return this.error(20012, 'openUserId 未找到');
-    return null;
   }
 
   private userByMobile(b: Json): Json {
@@ -535,48 +453,17 @@ export class FxiaokeSandbox {
     return this.ok({ data: { ...rec } });
   }
 
-  private validate(apiName: string, fields: Json): string | null {
-    const d = this.describes[apiName];
-    if (!d) return `object ${apiName} does not exist`;
-    for (const [k, v] of Object.entries(fields)) {
-      const f = d.fields[k];
-      if (!f?.is_active) return `field ${k} does not exist on ${apiName}`;
-      if (f.define_type === 'system' || k === 'owner') return `field ${k} cannot be changed with update`;
-      if (v === null || v === '') continue;
-      switch (f.type) {
-        case 'number':
-        case 'currency':
-        case 'percentile':
-          if (!(typeof v === 'number' || (typeof v === 'string' && /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(v)))) {
-            return `field ${k} (${f.type}) needs a number written as a string, got ${JSON.stringify(v)}`;
-          }
-          break;
-        case 'date':
-        case 'date_time':
-          if (typeof v !== 'number' || !Number.isInteger(v))
-            return `field ${k} (${f.type}) needs a ms timestamp (Long)`;
-          break;
-        case 'text':
-        case 'long_text':
-          if (typeof v !== 'string') return `field ${k} (${f.type}) needs a string`;
-          if (f.max_length && v.length > f.max_length)
-            return `field ${k} is longer than ${f.max_length} characters`;
-          break;
-        case 'select_one':
-          if (!f.options?.some((o) => o.value === v))
-            return `field ${k}: ${JSON.stringify(v)} is not an option value`;
-          break;
-        case 'true_or_false':
-          if (typeof v !== 'boolean') return `field ${k} needs true or false`;
-          break;
-        case 'object_reference':
-          if (typeof v !== 'string' || !this.tables.get(f.target_api_name ?? '')?.byId.has(v)) {
-            return `field ${k}: no ${f.target_api_name} with id ${JSON.stringify(v)}`;
-          }
-          break;
-      }
-    }
-    return null;
+  private validateFields(apiName: string, fields: Json): string | null {
+    return validateFields(
+      this.describes[apiName],
+      apiName,
+      fields,
+      (api, id) => !!this.tables.get(api)?.byId.has(id),
+    );
+  }
+
+  private fromProblem(p: Problem): Json {
+    return this.error(p.problem[0], p.problem[1]);
   }
 
   private update(body: Json, data: Json, customPath: boolean): Json {
@@ -590,7 +477,7 @@ export class FxiaokeSandbox {
     if (!(t instanceof ObjectTable)) return t;
     if (typeof _id !== 'string' || !t.byId.has(_id))
       return this.error(15002, '参数不合法', `数据不存在: ${String(_id)}`);
-    const problem = this.validate(t.apiName, fields);
+    const problem = this.validateFields(t.apiName, fields);
     if (problem) return this.error(15002, '参数不合法', problem);
     // triggerWorkFlow defaults to true when omitted (§2.4).
     this.applyChange(t.apiName, _id, fields, {
@@ -609,7 +496,7 @@ export class FxiaokeSandbox {
     if (!(t instanceof ObjectTable)) return t;
     if (typeof fields.name !== 'string' || !fields.name)
       return this.error(15002, '参数不合法', 'name is required');
-    const problem = this.validate(t.apiName, fields);
+    const problem = this.validateFields(t.apiName, fields);
     if (problem) return this.error(15002, '参数不合法', problem);
     const rec = this.createRecord(t.apiName, fields, body.triggerWorkFlow !== false);
     return this.ok({ dataId: rec._id });
@@ -717,7 +604,7 @@ export class FxiaokeSandbox {
     for (const [id, values] of Object.entries(rows)) {
       // Fx.object.batchUpdate: fields listed but missing from a row are cleared.
       const patch = Object.fromEntries(fieldList.map((f) => [f, values[f] ?? null]));
-      const problem = table.byId.has(id) ? this.validate(apiName, patch) : `数据不存在: ${id}`;
+      const problem = table.byId.has(id) ? this.validateFields(apiName, patch) : `数据不存在: ${id}`;
       if (problem) {
         failed.push({ id, message: problem });
         continue;
