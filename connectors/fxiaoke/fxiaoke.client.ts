@@ -2,7 +2,7 @@
 // the per-endpoint limiter, retries with exponential backoff + jitter, the 20016 refresh-once
 // rule, and tenant status side effects (quota → paused until China midnight; revoked → needs_reauth).
 // Every body is checked by errorCode (errors arrive as HTTP 200) and the traceId is logged.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import axios, { type AxiosInstance } from 'axios';
 import type { z } from 'zod';
 import { type ConnectorDeps, CrmError, type ErrorClass } from '../contract.js';
@@ -29,6 +29,7 @@ export class FxiaokeClient {
   private readonly random: () => number;
   /** Calls made by this client (including token calls and retries). */
   callCount = 0;
+  private parked: { cls: ErrorClass; fingerprint: Promise<string> | null } | null = null;
 
   constructor(
     private readonly deps: ConnectorDeps<FxiaokeCredentials, unknown>,
@@ -108,15 +109,51 @@ export class FxiaokeClient {
     }
   }
 
-  /** Parks the tenant when the error says so; returns the error to throw. */
+  /**
+   * Parks the tenant when the error says so (once, not once per concurrent call) and
+   * remembers it, so later calls fail fast instead of hammering the CRM; returns the error.
+   */
   private async sideEffects(e: unknown): Promise<unknown> {
-    const cls: ErrorClass = classifyFxiaokeError(e);
-    if (cls.kind === 'quotaExhausted') {
-      await this.deps.setStatus('paused', cls.reason, cls.resumeAt);
-    } else if (cls.kind === 'needsReauth') {
-      await this.deps.setStatus('needs_reauth', cls.reason);
-    }
+    const cls: ErrorClass = classifyFxiaokeError(e, { now: this.deps.now() });
+    if (cls.kind !== 'quotaExhausted' && cls.kind !== 'needsReauth') return e;
+    if (this.parked?.cls.kind === cls.kind) return e;
+    // Set synchronously: concurrent failures of the same cause report the status once.
+    const fingerprint = cls.kind === 'needsReauth' ? this.fingerprint() : null;
+    fingerprint?.catch(() => undefined); // read later by checkParked; never an unhandled rejection
+    this.parked = { cls, fingerprint };
+    if (cls.kind === 'quotaExhausted') await this.deps.setStatus('paused', cls.reason, cls.resumeAt);
+    else await this.deps.setStatus('needs_reauth', cls.reason);
     return e;
+  }
+
+  /** The app credentials as a hash: a parked tenant resumes when an admin changes them. */
+  private async fingerprint(): Promise<string> {
+    const c = await this.deps.credentials.read();
+    return createHash('sha256')
+      .update(JSON.stringify([c.appId, c.appSecret, c.permanentCode]))
+      .digest('hex');
+  }
+
+  /** Fails fast while parked: until the quota resets, or until the credentials change. */
+  private async checkParked(): Promise<void> {
+    const p = this.parked;
+    if (!p) return;
+    if (p.cls.kind === 'quotaExhausted') {
+      if (this.deps.now().getTime() < p.cls.resumeAt.getTime()) {
+        throw new CrmError(
+          `Fxiaoke tenant paused until ${p.cls.resumeAt.toISOString()}: ${p.cls.reason}`,
+          p.cls,
+        );
+      }
+    } else if (p.cls.kind === 'needsReauth') {
+      const [then, now] = await Promise.all([
+        p.fingerprint?.catch(() => ''),
+        this.fingerprint().catch(() => 'x'),
+      ]);
+      if (then === now) throw new CrmError(`Fxiaoke tenant needs re-authorization: ${p.cls.reason}`, p.cls);
+      this.auth.invalidate();
+    }
+    if (this.parked === p) this.parked = null;
   }
 
   /**
@@ -128,6 +165,7 @@ export class FxiaokeClient {
     payload: { data?: Json; top?: Json },
     schema?: S,
   ): Promise<z.infer<S>> {
+    await this.checkParked();
     let refreshed = false;
     for (;;) {
       let stale: string | undefined;

@@ -38,11 +38,13 @@ function str(v: unknown): string | undefined {
   return undefined;
 }
 
-/** A ms epoch (number or numeric string) or undefined. */
+/** Largest |ms| a JS Date holds, less a day so offsets never overflow. */
+const MAX_EPOCH_MS = 8.64e15 - 86_400_000;
+
+/** A ms epoch (number or numeric string) a Date can hold, or undefined. */
 function epochMs(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
-  return undefined;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : Number.NaN;
+  return Number.isInteger(n) && Math.abs(n) <= MAX_EPOCH_MS ? n : undefined;
 }
 
 function pad(n: number, w = 2): string {

@@ -271,6 +271,41 @@ describe('limits and HTTP-200 errors', () => {
     ]);
   });
 
+  it('while paused, calls fail fast without reaching Fxiaoke; after midnight they go through', async () => {
+    let now = NOW.getTime();
+    const { client, statuses } = setup({}, () => new Date(now));
+    withToken();
+    nock(HOST).post(QUERY).query(true).reply(200, { errorCode: 30002 });
+    await client.call(QUERY, { data: queryData }).catch(() => undefined);
+    // No interceptor is left: a call reaching the network would fail with a different error.
+    const again = await client.call(QUERY, { data: queryData }).catch((e) => e);
+    expect((again as CrmError).classification.kind).toBe('quotaExhausted');
+    expect((again as CrmError).message).toContain('paused until 2027-03-31T16:00:00.000Z');
+    expect(statuses).toHaveLength(1);
+    now = Date.parse('2027-03-31T16:00:01Z');
+    nock(HOST).post(QUERY).query(true).reply(200, okPage);
+    await expect(client.call(QUERY, { data: queryData })).resolves.toMatchObject({ errorCode: 0 });
+  });
+
+  it('after needs_reauth, calls fail fast until an admin changes the app credentials', async () => {
+    const { client, statuses, deps } = setup();
+    nock(HOST)
+      .post(LEGACY_TOKEN)
+      .query(true)
+      .reply(200, { errorCode: 20015, errorMessage: '永久授权码错误' });
+    await Promise.all([1, 2, 3].map(() => client.call(QUERY, { data: queryData }).catch(() => undefined)));
+    expect(statuses).toEqual([expect.objectContaining({ status: 'needs_reauth' })]);
+    const again = await client.call(QUERY, { data: queryData }).catch((e) => e);
+    expect((again as CrmError).message).toMatch(/needs re-authorization/);
+    await deps.credentials.write({ ...APP, permanentCode: 'PERM-2' });
+    nock(HOST)
+      .post(LEGACY_TOKEN, { ...APP, permanentCode: 'PERM-2' })
+      .query(true)
+      .reply(200, tokenReply('T9'));
+    nock(HOST).post(QUERY).query(true).reply(200, okPage);
+    await expect(client.call(QUERY, { data: queryData })).resolves.toMatchObject({ errorCode: 0 });
+  });
+
   it.each([
     [
       'an error code with HTTP 200',
