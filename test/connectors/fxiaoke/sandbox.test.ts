@@ -1,5 +1,6 @@
 // The sandbox behaves as the fact sheet documents (so tests against it mean something).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FxiaokeClient } from '../../../connectors/fxiaoke/fxiaoke.client.js';
 import { EndpointLimiter } from '../../../connectors/fxiaoke/fxiaoke.limiter.js';
 import { seedTenant } from '../../../connectors/fxiaoke/sandbox/sandbox.seed.js';
 import {
@@ -311,6 +312,36 @@ describe('limits', () => {
       expect(await call('/cgi/crm/v2/object/describe')).toBe(20016); // quota reset, token gone
     } finally {
       await q.close();
+    }
+  });
+
+  it('an optional per-second burst limit answers 30004 (秒频次超限), and the connector backs off through it', async () => {
+    let t = clock;
+    const h = await createFxiaokeHarness({
+      partners: 300,
+      opportunities: 10,
+      burstPerSecond: 2,
+      now: () => t,
+    });
+    try {
+      // The sandbox clock moves only when the client waits, so bursts are deterministic.
+      const c = h.make({ retry: { attempts: 6, baseMs: 1_000, maxMs: 2_000 } });
+      const client = new FxiaokeClient(c.deps, c.connector.settings, {
+        sleep: async (ms) => {
+          t += ms;
+        },
+      });
+      const codes: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const r = (await client.call('/cgi/crm/v2/object/describe', { data: { apiName: 'PartnerObj' } })) as {
+          errorCode: number;
+        };
+        codes.push(r.errorCode);
+      }
+      expect(codes).toEqual([0, 0, 0, 0]);
+      expect(h.sandbox.calls.byCode[30004]).toBeGreaterThanOrEqual(1);
+    } finally {
+      await h.close();
     }
   });
 

@@ -80,12 +80,23 @@ describe('full sync of 2,000 partners + 8,000 accounts + 50,000 opportunities', 
 
   it('resumes from a cursor taken after the switch to _id paging', async () => {
     const connector = h.makeConnector();
-    const first = await drain(connector.listDeals(), 150); // 15,000 records: past offset 10,000
-    expect(first.cursor).not.toBeNull();
-    const rest = await drain(connector.listDeals({ cursor: first.cursor }));
-    const all = [...first.ids, ...rest.ids];
-    expect(all).toHaveLength(50_000);
-    expect(new Set(all).size).toBe(50_000);
+    // Read 170 pages in one go, keeping the cursor after page 150 (15,000 records: past offset 10,000).
+    const pages: string[][] = [];
+    let cursorAt150: string | null = null;
+    for await (const p of connector.listDeals()) {
+      pages.push(p.items.map((i) => i.record.id));
+      if (pages.length === 150) cursorAt150 = p.cursor;
+      if (pages.length === 170) break;
+    }
+    expect(cursorAt150).not.toBeNull();
+    // A new run from that cursor continues exactly where page 150 ended.
+    const resumed: string[][] = [];
+    for await (const p of connector.listDeals({ cursor: cursorAt150 })) {
+      resumed.push(p.items.map((i) => i.record.id));
+      if (resumed.length === 20) break;
+    }
+    expect(resumed).toEqual(pages.slice(150, 170));
+    expect(new Set(pages.flat()).size).toBe(17_000);
   });
 
   it('incremental sync returns exactly the records modified since the cursor time', async () => {
