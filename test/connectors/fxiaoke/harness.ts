@@ -99,8 +99,23 @@ export function sandboxSettings(
   };
 }
 
+/** CRM-side actions a shared contract suite needs, in neutral terms. */
+export interface SandboxOps {
+  /** Ids of the seeded records of one entity, in id order. */
+  ids(entity: 'partner' | 'account' | 'deal'): string[];
+  /** A CRM user marks a deal won (fires callback and workflow like the real UI). */
+  winDeal(id: string): Promise<void>;
+  /** The raw CRM record (e.g. to read written result fields). */
+  record(entity: 'partner' | 'account' | 'deal', id: string): Record<string, unknown> | undefined;
+  /** Where pushes go; null switches the callback off. */
+  registerPush(url: string | null): void;
+  /** API calls made so far, by path. */
+  calls(): Record<string, number>;
+}
+
 export interface FxiaokeHarness {
   sandbox: FxiaokeSandbox;
+  ops: SandboxOps;
   makeConnector(settings?: Partial<FxiaokeSettingsInput>): FxiaokeConnector;
   /** Like makeConnector, also returning the in-memory deps for assertions. */
   make(
@@ -124,8 +139,22 @@ export async function createFxiaokeHarness(opts: FxiaokeSandboxOptions = {}): Pr
     const m = memoryDeps(sandboxSettings(sandbox.url, settings), sandboxCredentials(credentials));
     return { connector: createFxiaokeConnector(m.deps), ...m };
   };
+  const objectOf = { partner: 'PartnerObj', account: 'AccountObj', deal: 'NewOpportunityObj' } as const;
+  const ops: SandboxOps = {
+    ids: (entity) => sandbox.tables.get(objectOf[entity])!.rows.map((r) => r._id as string),
+    winDeal: async (id) => {
+      sandbox.winOpportunity(id);
+      await sandbox.push.idle();
+    },
+    record: (entity, id) => sandbox.record(objectOf[entity], id),
+    registerPush: (url) => {
+      sandbox.push.callback = url ? { url, aesKey: TEST_AES_KEY, enterpriseAccount: 'fssandbox' } : null;
+    },
+    calls: () => ({ ...sandbox.calls.byPath }),
+  };
   return {
     sandbox,
+    ops,
     make,
     makeConnector: (settings) => make(settings).connector,
     close: () => sandbox.close(),
