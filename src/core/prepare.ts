@@ -219,22 +219,31 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
   const windowIds = new Set<string>();
   const twice = new Set<string>();
 
+  // Won deals closed after the last period that matters feed no number at all.
+  const horizon = Math.max(...windows.map((w) => w.endMs));
+  const needsFirstWon = plan.metrics.some((m) => m.kind === 'newCustomers');
   for (let i = 0; i < dealList.length; i++) {
     const raw = dealList[i];
-    const checked = checkDeal(raw, partners, rates, plan.currency);
-    if (typeof checked === 'string') {
-      errors.push({ type: 'deal', id: idOf(raw, i), reason: checked });
+    const problem = checkDeal(raw, rates, plan.currency);
+    if (typeof problem === 'string') {
+      errors.push({ type: 'deal', id: idOf(raw, i), reason: problem });
       continue;
     }
     const deal = raw as Deal;
-    if (checked === LOST || deal.status !== 'won') continue;
+    if (problem === LOST || deal.status !== 'won') continue;
     const closedMs = readClosedAt(deal.closedAt as string);
     if (closedMs === undefined) {
       errors.push({ type: 'deal', id: deal.id, reason: CLOSED_AT_FORMAT });
       continue;
     }
+    if (closedMs >= horizon) continue;
+    const checked = creditsOf(deal, partners);
+    if (typeof checked === 'string') {
+      errors.push({ type: 'deal', id: deal.id, reason: checked });
+      continue;
+    }
     const accountId = deal.accountId;
-    if (accountId) {
+    if (needsFirstWon && accountId) {
       const first = firstWon.get(accountId);
       if (!first || closedMs < first.closedMs || (closedMs === first.closedMs && deal.id < first.dealId)) {
         firstWon.set(accountId, { dealId: deal.id, closedMs });
@@ -285,19 +294,21 @@ type Shares = { partnerId: string; share: Decimal | null }[];
 export const WHOLE = Symbol('whole');
 export const LOST = Symbol('lost');
 
-/** The deal's credits when valid, or the reason it is left out. Only won deals need a close date and a rate. */
+/**
+ * Checks a deal's own fields (no lookups in other records): the reason it is left
+ * out, LOST for a lost deal (it feeds no number, so nothing else is checked), or
+ * null. Only won deals need a close date, a partner and a rate.
+ */
 export function checkDeal(
   raw: unknown,
-  partners: Map<string, Partner>,
   rates: Map<string, Decimal>,
   planCurrency: string,
-): Shares | typeof WHOLE | typeof LOST | string {
+): typeof LOST | string | null {
   if (!isObj(raw)) return 'must be an object';
   if (typeof raw.id !== 'string' || raw.id === '') return 'id must be a non-empty string';
   const status = raw.status;
   if (status !== 'won' && status !== 'open' && status !== 'lost')
     return 'status must be one of open, won, lost';
-  // A lost deal feeds no number; checking its other fields would only cost time.
   if (status === 'lost') return LOST;
   const amount = raw.amount;
   if (!isDecimalText(amount)) return 'amount must be a decimal number written as a string, e.g. "1250.00"';
@@ -317,23 +328,22 @@ export function checkDeal(
   if (raw.attributes !== undefined && raw.attributes !== null && !isObj(raw.attributes))
     return 'attributes must be an object';
   if (!optionalText(raw.closedAt)) return CLOSED_AT_FORMAT;
-
-  let shares: Shares | typeof WHOLE;
-  if (raw.splits !== undefined && raw.splits !== null) {
-    const parsed = parseSplits(raw.splits, partners);
-    if (typeof parsed === 'string') return parsed;
-    shares = parsed;
-  } else if (typeof raw.partnerId === 'string' && raw.partnerId !== '') {
-    if (!partners.has(raw.partnerId)) return `unknown partner "${raw.partnerId}"`;
-    shares = WHOLE;
-  } else shares = [];
-
+  if (raw.splits !== undefined && raw.splits !== null && !Array.isArray(raw.splits))
+    return 'splits must be a non-empty list';
   if (status === 'won') {
-    if (shares !== WHOLE && shares.length === 0) return 'won deal has no partnerId';
+    if (!raw.splits && (typeof raw.partnerId !== 'string' || raw.partnerId === ''))
+      return 'won deal has no partnerId';
     if (typeof raw.closedAt !== 'string') return 'won deal has no closedAt';
     if (currency !== planCurrency && !rates.has(currency)) return `no exchange rate for ${currency}`;
   }
-  return shares;
+  return null;
+}
+
+/** Who a deal credits: WHOLE (its partnerId), the split shares, or why it cannot be credited. */
+export function creditsOf(deal: Deal, partners: Map<string, Partner>): Shares | typeof WHOLE | string {
+  if (deal.splits) return parseSplits(deal.splits, partners);
+  if (typeof deal.partnerId !== 'string' || deal.partnerId === '') return [];
+  return partners.has(deal.partnerId) ? WHOLE : `unknown partner "${deal.partnerId}"`;
 }
 
 /** More than 15 integer digits is no real deal: a unit or parsing error upstream. */

@@ -4,7 +4,7 @@
 import type { Deal } from './input.js';
 import { Decimal, moneyText } from './money.js';
 import type { Plan } from './plan.schema.js';
-import { checkDeal, LOST, type Prepared, prepare, WHOLE } from './prepare.js';
+import { checkDeal, creditsOf, LOST, type Prepared, prepare, WHOLE } from './prepare.js';
 import type { PartnerResult, ResultsDocument } from './results.js';
 import { resolvePeriod, scorePrepared, UsageError } from './score.js';
 
@@ -41,11 +41,13 @@ export function whatIf(plan: Plan, input: unknown, options: WhatIfOptions): What
     const copies = rawDeals.filter((d) => (d as { id?: unknown } | null)?.id === id);
     if (copies.length === 0) throw new UsageError(`deal "${id}" is not in the input`);
     if (copies.length > 1) throw new UsageError(`deal "${id}" appears ${copies.length} times in the input`);
-    const checked = checkDeal(copies[0], actual.partners, actual.rates, plan.currency);
-    if (typeof checked === 'string') throw new UsageError(`deal "${id}" is invalid: ${checked}`);
+    const problem = checkDeal(copies[0], actual.rates, plan.currency);
+    if (typeof problem === 'string') throw new UsageError(`deal "${id}" is invalid: ${problem}`);
     const deal = copies[0] as Deal;
-    if (checked === LOST || deal.status !== 'open')
+    if (problem === LOST || deal.status !== 'open')
       throw new UsageError(`deal "${id}" is ${deal.status}, not open`);
+    const checked = creditsOf(deal, actual.partners);
+    if (typeof checked === 'string') throw new UsageError(`deal "${id}" is invalid: ${checked}`);
     const credited =
       checked === WHOLE
         ? deal.partnerId === options.partnerId
