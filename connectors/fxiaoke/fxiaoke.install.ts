@@ -66,11 +66,13 @@ export interface ResultFieldCheck {
   wrongType: { key: ResultKey; apiName: string; has: string; needs: ResultFieldType }[];
   missing: InstallReport['missing'];
   resolved: Partial<Record<ResultKey, string>>;
+  /** Text length limits the describe states for the found text fields (details must fit). */
+  maxLength: Partial<Record<ResultKey, number>>;
 }
 
 /** Finds each result field by configured api name, default api name, or label. */
 export function checkResultFields(describe: ObjectDescribe, settings: FxiaokeSettings): ResultFieldCheck {
-  const out: ResultFieldCheck = { present: [], wrongType: [], missing: [], resolved: {} };
+  const out: ResultFieldCheck = { present: [], wrongType: [], missing: [], resolved: {}, maxLength: {} };
   const fields = Object.values(describe.fields).filter((f) => f.is_active !== false);
   for (const key of RESULT_KEYS) {
     const def = DEFAULT_RESULT_FIELDS[key];
@@ -106,6 +108,8 @@ export function checkResultFields(describe: ObjectDescribe, settings: FxiaokeSet
     }
     out.present.push({ key, apiName: found.api_name });
     out.resolved[key] = found.api_name;
+    const max = Number((found as { max_length?: unknown }).max_length);
+    if (Number.isInteger(max) && max > 0) out.maxLength[key] = max;
   }
   return out;
 }
@@ -182,6 +186,8 @@ export async function runInstallCheck(
       options: statusField?.options?.map((o) => ({ value: o.value, label: o.label })) ?? [],
     },
     resultFields: results.resolved,
+    // e.g. pass resultFieldMaxLength.details as detailsLimit when building the widget details.
+    resultFieldMaxLength: results.maxLength,
     customFields: {
       partner: customFields(partner, resultApiNames),
       account: customFields(account, resultApiNames),

@@ -7,16 +7,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChangeEvent, Page, ResultFields, ResultWrite } from '../../../connectors/contract.js';
+import type { ChangeEvent, Page, ResultWrite } from '../../../connectors/contract.js';
 import type { FxiaokeConnector } from '../../../connectors/fxiaoke/fxiaoke.connector.js';
-import {
-  type Account,
-  type Deal,
-  type Partner,
-  type PartnerResult,
-  parsePlan,
-  score,
-} from '../../../src/core/index.js';
+import { toResultFields } from '../../../connectors/result-fields.js';
+import { type Account, type Deal, type Partner, parsePlan, score } from '../../../src/core/index.js';
 import { createFxiaokeHarness, type FxiaokeHarness, TEST_AES_KEY } from './harness.js';
 
 const PLAN = {
@@ -59,23 +53,6 @@ let server: Server;
 let hookUrl = '';
 const inbox = new Map<string, ChangeEvent>();
 let onEvent: (() => void) | null = null;
-
-/** Stand-in for the pipeline's result → CRM fields step. */
-function fieldsOf(r: PartnerResult, computedAt: string): ResultFields {
-  return {
-    tier: r.tier,
-    score: r.score,
-    payout: r.payout.total,
-    period: PERIOD,
-    rank: r.rank.overall,
-    nextTier: r.nextTier?.name ?? null,
-    nextTierGap: r.nextTier?.scoreGap ?? null,
-    awards: r.awards.map((a) => a.name).join('; '),
-    updated: computedAt,
-    details: JSON.stringify({ metrics: r.metrics, payout: r.payout }),
-    inputsHash: r.inputsHash,
-  };
-}
 
 async function collect<T>(it: AsyncIterable<Page<T>>): Promise<Map<string, T>> {
   const out = new Map<string, T>();
@@ -162,7 +139,7 @@ describe('Fxiaoke loop with the real core', () => {
     h.sandbox.resetCalls();
     const writes: ResultWrite[] = first.results.map((r) => ({
       partnerId: r.partnerId,
-      fields: fieldsOf(r, computedAt),
+      fields: toResultFields(first, r),
     }));
     const outcomes = await connector.writeResults(writes);
     const writeMs = performance.now() - t;
@@ -210,7 +187,7 @@ describe('Fxiaoke loop with the real core', () => {
     });
     expect(changed.map((r) => r.partnerId)).toContain(partnerId);
     const out2 = await connector.writeResults(
-      changed.map((r) => ({ partnerId: r.partnerId, fields: fieldsOf(r, at2) })),
+      changed.map((r) => ({ partnerId: r.partnerId, fields: toResultFields(second, r) })),
     );
     const pushMs = performance.now() - t;
     expect(out2.every((o) => o.ok)).toBe(true);

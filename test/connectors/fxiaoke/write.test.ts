@@ -107,6 +107,9 @@ describe('installFields', () => {
     };
     expect(Object.keys(d.resultFields).sort()).toEqual([...RESULT_KEYS].sort());
     expect(d.dealFields.partner).toBe('field_p8Xa2__c');
+    expect(
+      (report.discoveredSettings as { resultFieldMaxLength: Record<string, number> }).resultFieldMaxLength,
+    ).toMatchObject({ details: 20_000, tier: 100 });
     expect(d.customFields.partner.map((f) => f.apiName)).toContain('field_Lv8p2__c');
     expect(d.customFields.partner.map((f) => f.apiName)).not.toContain(d.resultFields.tier);
   });
