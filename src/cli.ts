@@ -14,6 +14,8 @@ const commands: Record<string, () => Promise<Command>> = {
   score: () => import('./cli/score.js').then((m) => m.command),
   whatif: () => import('./cli/whatif.js').then((m) => m.command),
   'plan validate': () => import('./cli/plan-validate.js').then((m) => m.command),
+  'sandbox zoho': () => import('./cli/sandbox-zoho.js').then((m) => m.command),
+  'sandbox fxiaoke': () => import('./cli/sandbox-fxiaoke.js').then((m) => m.command),
 };
 
 export async function main(argv: string[], io: CommandIo = stdio): Promise<number> {
