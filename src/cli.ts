@@ -26,6 +26,8 @@ const commands: Record<string, () => Promise<Command>> = {
   'plan activate': () => import('./cli/plan-admin.js').then((m) => m.activate),
   'plan list': () => import('./cli/plan-admin.js').then((m) => m.list),
   'keys rotate': () => import('./cli/keys-rotate.js').then((m) => m.command),
+  'sandbox zoho': () => import('./cli/sandbox-zoho.js').then((m) => m.command),
+  'sandbox fxiaoke': () => import('./cli/sandbox-fxiaoke.js').then((m) => m.command),
 };
 
 export async function main(argv: string[], io: CommandIo = stdio): Promise<number> {
