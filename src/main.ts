@@ -16,8 +16,8 @@ export type Role = 'api' | 'worker' | 'all';
 export const ROLES: Role[] = ['api', 'worker', 'all'];
 
 export interface Runtime {
-  /** The HTTP address when the API runs. */
-  url: string | null;
+  /** The HTTP address (the API, or health and metrics for a worker). */
+  url: string;
   store: Store;
   queues: Queues;
   logger: Logger;
@@ -60,27 +60,26 @@ export async function startRuntime(
   );
   if (opts.role !== 'api') startWorkers({ queues, store, keyring, logger });
 
-  let url: string | null = null;
-  let app: Awaited<ReturnType<typeof buildApp>> | null = null;
-  if (opts.role !== 'worker') {
-    app = await buildApp({
-      db: store.db,
-      queues,
-      keyring,
-      logger,
-      bodyLimit: config.bodyLimit,
-      rateLimit: { perMinute: config.rateLimitPerMinute, redisUrl: config.redisUrl },
-      publicUrl: config.publicUrl,
-    });
-    url = await app.listen({ host: config.host, port: config.port });
-  }
+  // The API serves everything; a worker serves health and metrics only (so
+  // orchestrators can probe it). Several workers on one host: give each its own PORT (or 0).
+  const app = await buildApp({
+    db: store.db,
+    queues,
+    keyring,
+    logger,
+    bodyLimit: config.bodyLimit,
+    rateLimit: { perMinute: config.rateLimitPerMinute, redisUrl: config.redisUrl },
+    publicUrl: config.publicUrl,
+    surface: opts.role === 'worker' ? 'ops' : 'all',
+  });
+  const url = await app.listen({ host: config.host, port: config.port });
 
   let stopping: Promise<{ forced: boolean }> | null = null;
   const stop = (deadlineMs = config.shutdownTimeoutMs) => {
     stopping ??= (async () => {
       const started = Date.now();
       // 1. Stop accepting requests (in-flight ones finish).
-      await app?.close();
+      await app.close();
       // 2. Let active jobs finish until the deadline; then release them (they stall and retry).
       const { forced } = await queues.closeWorkers(Math.max(0, deadlineMs - (Date.now() - started)));
       // 3. Close connections.
@@ -99,7 +98,7 @@ const HELP = `usage: channel-incentives serve [--role api|worker|all]
 Starts the server. With neither DATABASE_URL nor REDIS_URL it needs no services:
 PGlite under DATA_DIR holds the store and the queues. See docs/configuration.md.
 
-  --role   api (HTTP only), worker (jobs only) or all (default)
+  --role   api (HTTP, no workers), worker (jobs; serves only /health and /metrics) or all (default)
 `;
 
 /** Entry for `channel-incentives serve` and `node dist/src/main.js`. */

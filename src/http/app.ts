@@ -36,6 +36,8 @@ export interface AppDeps {
   /** Requests per minute per client IP; 0 disables. `redisUrl` shares counters across instances. */
   rateLimit?: { perMinute: number; redisUrl?: string };
   publicUrl?: string;
+  /** `ops`: health and metrics only (what a `--role worker` process serves). */
+  surface?: 'all' | 'ops';
 }
 
 export interface RouteInfo {
@@ -119,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
 
   await app.register(healthRoutes({ db: deps.db, queues: deps.queues }));
   await app.register(metricsRoutes({ queues: deps.queues }));
+  if (deps.surface === 'ops') return Object.assign(app, { routesSeen });
   await app.register(
     async (admin) => {
       installAdminAuth(admin, deps.db);

@@ -26,11 +26,16 @@ interface Server {
   exited: Promise<number | null>;
 }
 
-async function startServer(env: Record<string, string>): Promise<Server> {
+async function startServer(env: Record<string, string>, args: string[] = []): Promise<Server> {
   const started = Date.now();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '-e', "import('./src/cli.ts').then((m) => m.main(['serve']))"],
+    [
+      '--import',
+      'tsx',
+      '-e',
+      `import('./src/cli.ts').then((m) => m.main(${JSON.stringify(['serve', ...args])}))`,
+    ],
     {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'warn', ...env },
       stdio: 'pipe',
@@ -182,6 +187,32 @@ describe('serve with DATABASE_URL and REDIS_URL', () => {
     }
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
+  });
+
+  it('a --role worker process serves health and metrics only', async () => {
+    const worker = await startServer(
+      {
+        DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${db}`,
+        REDIS_URL,
+        QUEUE_PREFIX: prefix,
+        ENCRYPTION_KEYS: generateKeyEntry('k1'),
+        DATA_DIR: tmpdir(),
+      },
+      ['--role', 'worker'],
+    );
+    try {
+      expect((await fetch(`${worker.url}/metrics`)).status).toBe(200);
+      expect((await fetch(`${worker.url}/api/admin/tenants`)).status).toBe(404);
+      const queues = createQueues({ kind: 'redis', url: REDIS_URL, prefix });
+      try {
+        expect((await roundTrip(queues)).ms).toBeLessThan(15_000);
+      } finally {
+        await queues.close();
+      }
+    } finally {
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toBe(0);
+    }
   });
 
   it('refuses to start without ENCRYPTION_KEYS when DATABASE_URL is set', async () => {

@@ -1,13 +1,14 @@
 // Test stores: the embedded PGlite (in memory, through the gateway, as in production)
 // and a real PostgreSQL database of our own (random name, dropped afterwards).
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../../../src/config.js';
 import { openStore, type Store } from '../../../src/store/database.js';
+import { MIGRATIONS } from '../../../src/store/migrations/index.js';
 
 export const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -62,9 +63,8 @@ export const TEST_KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
  * on a busy machine) while every test still gets its own database.
  */
 async function migratedSnapshot(): Promise<Blob> {
-  const dir = new URL('../../../src/store/migrations/', import.meta.url);
   const hash = createHash('sha256');
-  for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(new URL(f, dir)));
+  for (const m of MIGRATIONS) hash.update(m.id).update(m.sql);
   const file = join(tmpdir(), `ci-pglite-snapshot-${hash.digest('hex').slice(0, 16)}.tar`);
   if (existsSync(file)) return new Blob([readFileSync(file)]);
   const store = await openStore(loadConfig({}), { mode: 'serve', memory: true });

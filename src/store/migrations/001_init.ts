@@ -1,3 +1,8 @@
+// Migration 001: the initial schema. Plain SQL in a string so the compiled build
+// (dist/, the container image) carries it without copying asset files.
+export const id = '001_init';
+
+export const sql = `
 -- Initial schema. Every table carries tenant_id; every query filters by it.
 -- Money is numeric (never float); times are timestamptz.
 
@@ -182,3 +187,4 @@ create table audit_log (
   primary key (tenant_id, id)
 );
 create index audit_recent on audit_log (tenant_id, at desc);
+`;

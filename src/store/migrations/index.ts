@@ -1,0 +1,9 @@
+// Every migration, in order. Append new ones (002_..., never edit an applied one).
+import * as m001 from './001_init.js';
+
+export interface Migration {
+  id: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [m001];
