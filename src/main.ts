@@ -68,7 +68,11 @@ export async function startRuntime(
     keyring,
     logger,
     bodyLimit: config.bodyLimit,
-    rateLimit: { perMinute: config.rateLimitPerMinute, redisUrl: config.redisUrl },
+    rateLimit: {
+      perMinute: config.rateLimitPerMinute,
+      redisUrl: config.redisUrl,
+      namespace: `${config.queuePrefix}-rate:`,
+    },
     publicUrl: config.publicUrl,
     surface: opts.role === 'worker' ? 'ops' : 'all',
   });

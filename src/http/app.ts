@@ -34,7 +34,7 @@ export interface AppDeps {
   /** Bytes; default 256 KiB. */
   bodyLimit?: number;
   /** Requests per minute per client IP; 0 disables. `redisUrl` shares counters across instances. */
-  rateLimit?: { perMinute: number; redisUrl?: string };
+  rateLimit?: { perMinute: number; redisUrl?: string; namespace?: string };
   publicUrl?: string;
   /** `ops`: health and metrics only (what a `--role worker` process serves). */
   surface?: 'all' | 'ops';
@@ -95,7 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
       timeWindow: 60_000,
       // Redis down must not take the API down with it.
       skipOnError: true,
-      ...(rateRedis ? { redis: rateRedis, nameSpace: 'ci-rate:' } : {}),
+      ...(rateRedis ? { redis: rateRedis, nameSpace: rl.namespace ?? 'ci-rate:' } : {}),
       errorResponseBuilder: (_req, ctx) =>
         new ApiError(ctx.statusCode, 'rate_limited', `rate limit exceeded; retry in ${ctx.after}`) as never,
     });

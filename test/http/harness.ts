@@ -21,7 +21,7 @@ export interface Harness {
 export async function harness(
   opts: {
     queues?: (store: TestStore) => Queues;
-    rateLimit?: { perMinute: number; redisUrl?: string };
+    rateLimit?: { perMinute: number; redisUrl?: string; namespace?: string };
     /** Share a store with another harness (its owner disposes it). */
     store?: TestStore;
   } = {},

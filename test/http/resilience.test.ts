@@ -1,9 +1,10 @@
 // Redis down: readiness says so (503) while the API keeps answering.
 // Rate limiting: over the limit → 429 in the common error shape.
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PREFIX } from '../../src/http/app.js';
 import { createQueues } from '../../src/jobs/queue-factory.js';
-import { closedPort, randomPrefix } from '../runtime/helpers/redis.js';
+import { closedPort, REDIS_URL, randomPrefix } from '../runtime/helpers/redis.js';
 import { createTestStore, type TestStore } from '../runtime/helpers/stores.js';
 import { type Harness, harness, tenantWithKey } from './harness.js';
 
@@ -67,5 +68,40 @@ describe('rate limit', () => {
     expect(limited.json()).toMatchObject({ error: { code: 'rate_limited' } });
     for (let i = 0; i < 5; i++)
       expect((await h.app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
+  });
+});
+
+describe('rate limit with the Redis store', () => {
+  it('counts in Redis, so instances sharing Redis share the limit', async () => {
+    const namespace = `${randomPrefix()}-rate:`;
+    const max = 5;
+    const one = await harness({ rateLimit: { perMinute: max, redisUrl: REDIS_URL, namespace }, store });
+    const two = await harness({ rateLimit: { perMinute: max, redisUrl: REDIS_URL, namespace }, store });
+    const redis = new Redis(REDIS_URL);
+    try {
+      const url = `${ADMIN_PREFIX}/tenants`;
+      // Requests made before the limiter's Redis connection is up are let through
+      // uncounted (skipOnError); wait until one has been counted in Redis.
+      let keys: string[] = [];
+      for (let i = 0; i < 100 && keys.length === 0; i++) {
+        await one.app.inject({ method: 'GET', url });
+        keys = await redis.keys(`${namespace}*`);
+        if (keys.length === 0) await new Promise((r) => setTimeout(r, 50));
+      }
+      const used = Number(await redis.get(keys[0]!));
+      expect(used).toBe(1);
+      // The remaining budget is shared: spend it across both instances, then both refuse.
+      for (let i = used; i < max; i++) {
+        const app = i % 2 ? two.app : one.app;
+        expect((await app.inject({ method: 'GET', url })).statusCode).toBe(401);
+      }
+      expect((await two.app.inject({ method: 'GET', url })).statusCode).toBe(429);
+      expect((await one.app.inject({ method: 'GET', url })).statusCode).toBe(429);
+    } finally {
+      await redis.del(...(await redis.keys(`${namespace}*`)), 'unused');
+      redis.disconnect();
+      await one.dispose();
+      await two.dispose();
+    }
   });
 });
