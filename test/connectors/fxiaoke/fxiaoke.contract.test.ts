@@ -2,6 +2,9 @@
 // (data/update one record per call, and the APL batch function). CRM-user actions go
 // through the sandbox-only HTTP routes; error samples are provoked from the sandbox so
 // they arrive exactly as Fxiaoke sends them (HTTP 200 bodies with errorCode != 0).
+// Push runs through the signed, encrypted data-change callback. The APL workflow channel is
+// not run here: its body is authenticated by a header secret only, not signed, so the suite's
+// tampered-body check fails for it (signing needs APL crypto functions, UNVERIFIED §4).
 import {
   createFxiaokeConnector,
   type FxiaokeConnector,
