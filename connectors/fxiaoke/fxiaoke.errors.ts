@@ -107,6 +107,39 @@ function isTokenEndpoint(endpoint: string): boolean {
   return endpoint.includes('corpAccessToken') || endpoint.includes('/oauth2.0/token');
 }
 
+/**
+ * Node/undici socket and DNS failures: nothing reached Fxiaoke or no answer came back, so
+ * the same call can succeed later. Errors thrown outside axios (a fetch, a raw socket)
+ * carry these codes on the error itself or on its `cause`.
+ */
+export const TRANSPORT_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
+
+function transportCode(error: unknown): string | null {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 3; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && TRANSPORT_ERROR_CODES.has(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
 /** Classifies anything thrown while talking to Fxiaoke. */
 export function classifyFxiaokeError(error: unknown, ctx: ClassifyContext = {}): ErrorClass {
   if (error instanceof CrmError) return error.classification;
@@ -129,6 +162,8 @@ export function classifyFxiaokeError(error: unknown, ctx: ClassifyContext = {}):
       reason: `unexpected response shape: ${error.issues[0]?.message ?? 'invalid'}`,
     };
   }
+  const transport = transportCode(error);
+  if (transport) return { kind: 'retryable', reason: `network error: ${transport}` };
   return { kind: 'permanent', reason: error instanceof Error ? error.message : String(error) };
 }
 

@@ -27,7 +27,7 @@ function credited(deal: Deal): string[] {
 
 /** The period a won deal counts in, or null when it counts nowhere. */
 function wonPeriod(plan: Plan, deal: Deal | null, read: (text: string) => number | undefined): string | null {
-  if (!deal || deal.status !== 'won' || !deal.closedAt) return null;
+  if (deal?.status !== 'won' || !deal.closedAt) return null;
   const ms = read(deal.closedAt);
   return ms === undefined ? null : periodOfInstant(plan.period, plan.timezone, ms).key;
 }

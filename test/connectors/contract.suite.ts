@@ -32,6 +32,12 @@ export interface ContractHarness {
   errorSamples: { name: string; error: unknown; kind: ErrorClass['kind'] }[];
   /** Smallest granularity of the CRM's modified time, in ms (Zoho: 1000). */
   clockGranularityMs?: number;
+  /**
+   * For CRMs without a subscription API (subscribe() returns a manual channel): does in the
+   * sandbox what the admin guide has an admin do, so pushes for changes reach `notifyUrl`.
+   * Omit when subscribe() itself registers the URL.
+   */
+  registerPushManually?(notifyUrl: string): Promise<void>;
 }
 
 async function collect<T>(it: AsyncIterable<Page<T>>, max = Number.POSITIVE_INFINITY) {
@@ -177,6 +183,7 @@ export function runContractSuite(h: ContractHarness): void {
         const c = h.connector();
         const sub = await c.subscribe(notifyUrl);
         expect(sub.channelId).toBeTruthy();
+        await h.registerPushManually?.(notifyUrl);
         const arrived = new Promise<void>((r) => {
           wake = r;
         });

@@ -90,3 +90,20 @@ describe('checkEnvelope: HTTP-200 errors are never success', () => {
     }
   });
 });
+
+describe('classifyFxiaokeError: transport failures outside axios', () => {
+  it('a Node socket error is retryable', () => {
+    const e = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    expect(classifyFxiaokeError(e)).toEqual({ kind: 'retryable', reason: 'network error: ECONNREFUSED' });
+  });
+
+  it("fetch's TypeError is retryable through its cause", () => {
+    const cause = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+    expect(classifyFxiaokeError(new TypeError('fetch failed', { cause })).kind).toBe('retryable');
+  });
+
+  it('other coded errors stay permanent (a programming error is not retried)', () => {
+    const e = Object.assign(new TypeError('bad arg'), { code: 'ERR_INVALID_ARG_TYPE' });
+    expect(classifyFxiaokeError(e).kind).toBe('permanent');
+  });
+});
