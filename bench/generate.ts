@@ -1,16 +1,7 @@
 // Seeded, realistic-looking normalized input for benchmarks and demos: partners in
 // regions and levels, customer accounts across provinces, deals over two fiscal
 // years in several currencies, some split between partners.
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../src/lib/seeded-random.js';
 
 const REGIONS = ['East', 'North', 'South', 'West', 'Central'];
 const LEVELS = ['Registered', 'Silver', 'Gold'];
@@ -37,7 +28,7 @@ export interface GenerateOptions {
 }
 
 export function generateInput(options: GenerateOptions) {
-  const rand = mulberry32(options.seed ?? 42);
+  const rand = seededRandom(options.seed ?? 42);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   const years = options.years ?? [2026, 2027];
   const perPartner = options.accountsPerPartner ?? 5;

@@ -2,17 +2,7 @@
 // provinces, opportunities in CNY. Same seed → byte-identical records.
 export type FxRecord = Record<string, unknown>;
 
-/** mulberry32: small, fast, deterministic. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../../../src/lib/seeded-random.js';
 
 export const PROVINCES: { code: string; name: string; cities: [string, string][] }[] = [
   { code: '110000', name: '北京市', cities: [['110100', '北京']] },

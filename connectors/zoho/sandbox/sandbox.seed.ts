@@ -87,17 +87,7 @@ const LEVELS = ['Platinum', 'Gold', 'Silver', 'Bronze'];
 const BASE_MS = Date.parse('2026-11-01T00:00:00Z');
 const DAY = 86_400_000;
 
-/** mulberry32: tiny, fast, deterministic. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../../../src/lib/seeded-random.js';
 
 export function defineModules(org: SandboxOrg): void {
   const accounts = new ModuleStore('Accounts', MODULE_IDS.Accounts, 'Account_Name');
