@@ -1,8 +1,7 @@
 // Deterministic, realistic Chinese-language tenant data: partners, customers across
 // provinces, opportunities in CNY. Same seed → byte-identical records.
-export type FxRecord = Record<string, unknown>;
-
 import { seededRandom as rng } from '../../../src/lib/seeded-random.js';
+export type FxRecord = Record<string, unknown>;
 
 export const PROVINCES: { code: string; name: string; cities: [string, string][] }[] = [
   { code: '110000', name: '北京市', cities: [['110100', '北京']] },

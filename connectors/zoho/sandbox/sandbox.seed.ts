@@ -1,6 +1,8 @@
 // Deterministic, realistic sample org: partner and customer Accounts, Deals across
 // currencies, English and Chinese names, Zoho's default Stage picklist with
 // probabilities and forecast types. Same seed → same org, record for record.
+
+import { seededRandom as rng } from '../../../src/lib/seeded-random.js';
 import type { Rec } from './sandbox.data.js';
 import { ModuleStore, SANDBOX_USER, type SandboxOrg, zohoDateTime } from './sandbox.data.js';
 
@@ -86,8 +88,6 @@ const PARTNER_TYPES = ['Partner', 'Reseller', 'Distributor'];
 const LEVELS = ['Platinum', 'Gold', 'Silver', 'Bronze'];
 const BASE_MS = Date.parse('2026-11-01T00:00:00Z');
 const DAY = 86_400_000;
-
-import { seededRandom as rng } from '../../../src/lib/seeded-random.js';
 
 export function defineModules(org: SandboxOrg): void {
   const accounts = new ModuleStore('Accounts', MODULE_IDS.Accounts, 'Account_Name');
