@@ -1,0 +1,203 @@
+// A local stand-in for our server, for the widget demo and browser tests: serves the built
+// widgets (dist/widgets) and the planned widget API (docs/widget.md) from fixture data with
+// the real core. Two listeners, so the CRM page and the widget run on different origins as
+// in a real CRM. Run: `npm run widgets:dev` (prints the URLs).
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import type { ResultsDocument } from '../../src/core/index.js';
+import { buildPayload } from '../shared/fixture.data.js';
+import { WidgetDataError } from '../shared/types.js';
+import { compactDetails } from '../zoho/details.js';
+import { DEMO_NOW, loadDemo, REPO } from './demo-data.js';
+
+export interface DevServerOptions {
+  /** Built widget files (default dist/widgets). */
+  root?: string;
+  now?: string;
+  port?: number;
+  widgetPort?: number;
+}
+
+export interface DevServer {
+  /** The CRM stand-in origin (host pages, fixture records). */
+  crmOrigin: string;
+  /** Our server's origin (widget files and API). */
+  appOrigin: string;
+  /** Simulate our server being down: the widget API answers 503. */
+  setApiDown(down: boolean): void;
+  /** Simulate the CRM refusing record reads. */
+  setCrmDown(down: boolean): void;
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const root = options.root ?? join(REPO, 'dist', 'widgets');
+  const now = options.now ?? DEMO_NOW;
+  const { plan, input } = loadDemo();
+  const cache = new Map<string, ResultsDocument>();
+  const token = `demo-${randomBytes(12).toString('hex')}`;
+  const partners = (input.partners as { id: string; name: string }[]).map((p) => ({
+    id: p.id,
+    name: p.name,
+  }));
+  let apiDown = false;
+  let crmDown = false;
+
+  const payload = (partnerId: string, period?: string) =>
+    buildPayload(plan, input, { partnerId, period, now, cache });
+
+  function zohoRecord(id: string): Record<string, unknown> | null {
+    const partner = partners.find((p) => p.id === id);
+    if (!partner) return null;
+    const p = payload(id);
+    const r = p.result;
+    return {
+      id,
+      Account_Name: partner.name,
+      Incentive_Tier: r.tier,
+      Incentive_Score: r.score,
+      Incentive_Payout: Number(r.payout.total),
+      Incentive_Period: p.period,
+      Incentive_Rank: r.rank.overall,
+      Incentive_Next_Tier: r.nextTier?.name ?? null,
+      Incentive_Next_Tier_Gap: r.nextTier?.scoreGap ?? null,
+      Incentive_Awards: r.awards.map((a) => a.name).join('; '),
+      Incentive_Updated: p.computedAt,
+      Incentive_Details: compactDetails({
+        planId: plan.id,
+        planVersion: plan.version,
+        period: p.period,
+        currency: p.currency,
+        computedAt: p.computedAt ?? undefined,
+        result: r,
+      }),
+    };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (path.startsWith('/api/')) {
+      // External hosting: the widget calls us from the CRM's frame origin.
+      const cors = {
+        'access-control-allow-origin': '*',
+        'access-control-allow-headers': 'authorization, content-type',
+      };
+      if (req.method === 'OPTIONS') return send(res, 204, '', cors);
+      if (apiDown) return send(res, 503, { error: 'unavailable' }, cors);
+      if (path === '/api/widget/session' && req.method === 'POST') return send(res, 200, { token }, cors);
+      const m = /^\/api\/widget\/partners\/([^/]+)$/.exec(path);
+      if (m && req.method === 'GET') {
+        if (req.headers.authorization !== `Bearer ${token}`)
+          return send(res, 401, { error: 'unauthorized' }, cors);
+        try {
+          return send(
+            res,
+            200,
+            payload(decodeURIComponent(m[1]!), url.searchParams.get('period') ?? undefined),
+            cors,
+          );
+        } catch (error) {
+          if (error instanceof WidgetDataError) return send(res, 404, { error: error.message }, cors);
+          throw error;
+        }
+      }
+      return send(res, 404, { error: 'no such route' }, cors);
+    }
+    if (path === '/fixtures/zoho/Accounts') return send(res, 200, partners);
+    const rec = /^\/fixtures\/zoho\/Accounts\/([^/]+)$/.exec(path);
+    if (rec) {
+      if (crmDown) return send(res, 500, { code: 'INTERNAL_ERROR', message: 'stand-in CRM is down' });
+      const record = zohoRecord(decodeURIComponent(rec[1]!));
+      return record
+        ? send(res, 200, { data: [record] })
+        : send(res, 404, { code: 'INVALID_DATA', message: 'the related id given seems to be invalid' });
+    }
+    const file = normalize(join(root, decodeURIComponent(path === '/' ? '/host/zoho-host.html' : path)));
+    if (!file.startsWith(root + sep)) return send(res, 403, { error: 'forbidden' });
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+      });
+      res.end(body);
+    } catch {
+      send(res, 404, { error: 'not found' });
+    }
+  }
+
+  const listen = (port: number) =>
+    new Promise<Server>((resolve, reject) => {
+      const server = createServer((req, res) => {
+        handle(req, res).catch((error: unknown) => send(res, 500, { error: String(error) }));
+      });
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve(server));
+    });
+  const crm = await listen(options.port ?? 0);
+  const app = await listen(options.widgetPort ?? 0);
+  const origin = (s: Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+  return {
+    crmOrigin: origin(crm),
+    appOrigin: origin(app),
+    setApiDown: (down) => {
+      apiDown = down;
+    },
+    setCrmDown: (down) => {
+      crmDown = down;
+    },
+    close: async () => {
+      await Promise.all(
+        [crm, app].map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.close(() => resolve());
+              s.closeAllConnections();
+            }),
+        ),
+      );
+    },
+  };
+}
+
+// `tsx widgets/dev/dev-server.ts`: start on fixed ports and print where to look.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const server = await startDevServer({
+    port: Number(process.env.PORT ?? 5170),
+    widgetPort: Number(process.env.WIDGET_PORT ?? 5171),
+  });
+  console.log(
+    `Zoho CRM stand-in:  ${server.crmOrigin}/host/zoho-host.html?widgetOrigin=${encodeURIComponent(server.appOrigin)}`,
+  );
+  console.log(
+    `Widget API:         ${server.appOrigin}/api/widget/partners/P1 (token from POST /api/widget/session)`,
+  );
+}

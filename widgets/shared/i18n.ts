@@ -1,0 +1,217 @@
+// Every string the widget shows, in English and Simplified Chinese. `{name}` placeholders are
+// filled by t(); numbers arrive already formatted for the locale (format.ts).
+import type { Locale } from './types.js';
+
+const en = {
+  title: 'Partner incentives',
+  period: 'Period',
+  periodCurrent: '{period} (current)',
+  periodFrozen: '{period} (settled)',
+  tier: 'Tier',
+  partnerLevel: 'Partner level: {level}',
+  score: 'Score',
+  scoreOf: 'of {max} for {tier}',
+  topTier: 'Top tier reached',
+  payout: 'Estimated payout',
+  payoutSettled: 'Payout',
+  payoutBase: 'Tier rate',
+  payoutTierBonus: 'Tier bonus',
+  payoutCap: 'Programme cap',
+  adjustmentClawback: 'Clawback for {period}',
+  adjustmentTrueUp: 'True-up for {period}',
+  rank: 'Rank',
+  rankOverall: '#{rank} of {of}',
+  rankWithin: '#{rank} in {field}',
+  rankField_region: 'region',
+  rankField_level: 'level',
+  lastUpdated: 'Updated {time}',
+  notYetComputed: 'Not computed yet',
+  nextTier: 'Next tier',
+  nextTierGap: '{options} reaches {tier}.',
+  nextTierScore: '{gap} more points to {tier}.',
+  nextTierOr: ', or ',
+  gapMoney: '{amount} more {label}',
+  gapCount: '{amount} more {label}',
+  gapRaise: '{label} up by {amount}',
+  gapNone: 'No single metric gets there alone: improve several.',
+  barAlone: '+{amount} alone reaches {tier}',
+  metrics: 'Metrics',
+  metricTarget: '{actual} of {target}',
+  metricWeight: 'weight {weight}%',
+  metricNoTarget: 'no target: not scored',
+  metricNoValue: 'no value yet: not scored',
+  attainment: '{pct} of target',
+  gates: 'Payout conditions not met',
+  awards: 'Awards',
+  awardsEarned: 'Earned',
+  awardsNear: 'Within reach',
+  awardsNone: 'No awards yet this period.',
+  nearTier: 'Reach {tier}',
+  nearAttainment: '{label} at {pct} of target (now {now})',
+  nearActual: '{label} of {amount} (now {now})',
+  nearRank: 'Top {top}{within} (now #{rank})',
+  nearRankWithin: ' in {field}',
+  awardType_title: 'Title',
+  awardType_trophy: 'Trophy',
+  awardType_training: 'Training',
+  awardType_custom: 'Award',
+  strengths: 'Strengths',
+  improvements: 'To improve',
+  nothingYet: 'Nothing to show yet.',
+  trend: 'Trend',
+  trendScore: 'Score',
+  trendPayout: 'Payout',
+  trendCaption: 'Score and payout over the last {n} periods',
+  whatIf: 'What if…',
+  whatIfHelp: 'Tick open deals, or type an amount, to see where they take you this period.',
+  whatIfDeals: 'Open deals',
+  whatIfNoDeals: 'No open deals.',
+  whatIfAmount: 'Hypothetical deal amount ({currency})',
+  whatIfTypedDeal: 'Hypothetical deal',
+  whatIfReset: 'Reset',
+  whatIfResult: 'With these deals',
+  whatIfTierUp: 'Tier {from} → {to}',
+  whatIfTierSame: 'Tier stays {tier}',
+  whatIfScore: 'Score {from} → {to}',
+  whatIfPayout: 'Payout {from} → {to} ({delta})',
+  whatIfUnavailable: 'What-if is available for the current period.',
+  whatIfError: 'Could not compute this what-if: {message}',
+  expectedClose: 'expected {date}',
+  loading: 'Loading incentive data…',
+  errorTitle: 'Incentive data is unavailable',
+  error_unreachable: 'The incentive server cannot be reached. Try again in a moment.',
+  error_unauthorized: 'Your session has expired or you have no access to this partner.',
+  'error_not-found': 'No incentive results for this partner yet.',
+  'error_bad-response': 'The incentive server sent data this widget cannot read.',
+  error_host: 'The CRM did not provide the record to show.',
+  retry: 'Try again',
+  degraded: 'Showing the result stored in the CRM; history and what-if are unavailable right now.',
+  plan: '{name} · v{version}',
+} as const;
+
+export type MessageKey = keyof typeof en;
+
+const zh: Record<MessageKey, string> = {
+  title: '渠道激励',
+  period: '考核期',
+  periodCurrent: '{period}（当前）',
+  periodFrozen: '{period}（已结算）',
+  tier: '等级',
+  partnerLevel: '合作伙伴级别：{level}',
+  score: '得分',
+  scoreOf: '{tier} 需 {max}',
+  topTier: '已达最高等级',
+  payout: '预计奖励',
+  payoutSettled: '奖励',
+  payoutBase: '等级比例',
+  payoutTierBonus: '等级奖金',
+  payoutCap: '封顶扣减',
+  adjustmentClawback: '{period} 追回',
+  adjustmentTrueUp: '{period} 补发',
+  rank: '排名',
+  rankOverall: '第 {rank} 名 / 共 {of} 名',
+  rankWithin: '{field}第 {rank} 名',
+  rankField_region: '区域内',
+  rankField_level: '同级别',
+  lastUpdated: '更新于 {time}',
+  notYetComputed: '尚未计算',
+  nextTier: '下一等级',
+  nextTierGap: '{options}，即可达到{tier}。',
+  nextTierScore: '再得 {gap} 分即可达到{tier}。',
+  nextTierOr: '，或',
+  gapMoney: '再增加 {amount} {label}',
+  gapCount: '再增加 {amount} 个{label}',
+  gapRaise: '{label}提高 {amount}',
+  gapNone: '单靠任何一项指标都无法达到，需要多项共同提升。',
+  barAlone: '单项再增加 {amount} 即可达到{tier}',
+  metrics: '考核指标',
+  metricTarget: '{actual} / {target}',
+  metricWeight: '权重 {weight}%',
+  metricNoTarget: '无目标：不计分',
+  metricNoValue: '暂无数据：不计分',
+  attainment: '完成 {pct}',
+  gates: '未满足的发放条件',
+  awards: '荣誉与奖励',
+  awardsEarned: '已获得',
+  awardsNear: '即将获得',
+  awardsNone: '本期暂未获得奖励。',
+  nearTier: '达到{tier}',
+  nearAttainment: '{label}完成目标的 {pct}（当前 {now}）',
+  nearActual: '{label}达到 {amount}（当前 {now}）',
+  nearRank: '{within}前 {top} 名（当前第 {rank} 名）',
+  nearRankWithin: '{field}',
+  awardType_title: '称号',
+  awardType_trophy: '奖杯',
+  awardType_training: '培训',
+  awardType_custom: '奖励',
+  strengths: '优势',
+  improvements: '待提升',
+  nothingYet: '暂无内容。',
+  trend: '趋势',
+  trendScore: '得分',
+  trendPayout: '奖励',
+  trendCaption: '最近 {n} 个考核期的得分与奖励',
+  whatIf: '模拟测算',
+  whatIfHelp: '勾选进行中的商机或输入金额，立即查看本期等级和奖励的变化。',
+  whatIfDeals: '进行中的商机',
+  whatIfNoDeals: '暂无进行中的商机。',
+  whatIfAmount: '假设商机金额（{currency}）',
+  whatIfTypedDeal: '假设商机',
+  whatIfReset: '重置',
+  whatIfResult: '模拟结果',
+  whatIfTierUp: '等级 {from} → {to}',
+  whatIfTierSame: '等级保持 {tier}',
+  whatIfScore: '得分 {from} → {to}',
+  whatIfPayout: '奖励 {from} → {to}（{delta}）',
+  whatIfUnavailable: '模拟测算仅适用于当前考核期。',
+  whatIfError: '无法完成模拟：{message}',
+  expectedClose: '预计 {date}',
+  loading: '正在加载激励数据…',
+  errorTitle: '暂时无法获取激励数据',
+  error_unreachable: '无法连接激励服务，请稍后重试。',
+  error_unauthorized: '会话已过期，或您无权查看该合作伙伴。',
+  'error_not-found': '该合作伙伴暂无激励结果。',
+  'error_bad-response': '激励服务返回的数据无法识别。',
+  error_host: 'CRM 未提供要显示的记录。',
+  retry: '重试',
+  degraded: '当前显示 CRM 中保存的结果；历史趋势与模拟测算暂不可用。',
+  plan: '{name} · 第 {version} 版',
+};
+
+const TABLES: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zh };
+
+/** Common tier names in Chinese; a plan's own names are shown as they are otherwise. */
+const TIER_ZH: Record<string, string> = {
+  Registered: '注册',
+  Bronze: '铜牌',
+  Silver: '银牌',
+  Gold: '金牌',
+  Platinum: '白金',
+  Diamond: '钻石',
+};
+
+export function t(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
+  const template = TABLES[locale][key];
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
+export function tierLabel(locale: Locale, tier: string): string {
+  return locale === 'zh-CN' ? (TIER_ZH[tier] ?? tier) : tier;
+}
+
+/** `zh`, `zh-CN`, `zh-Hans-CN`, `zh_CN` → zh-CN; anything else → en. */
+export function pickLocale(...candidates: (string | null | undefined)[]): Locale {
+  for (const c of candidates) {
+    if (!c) continue;
+    const norm = c.replace('_', '-').toLowerCase();
+    if (norm.startsWith('zh')) return 'zh-CN';
+    if (norm.startsWith('en')) return 'en';
+  }
+  return 'en';
+}
+
+export function messageKeys(locale: Locale): MessageKey[] {
+  return Object.keys(TABLES[locale]) as MessageKey[];
+}
