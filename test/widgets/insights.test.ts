@@ -116,3 +116,15 @@ describe('metric labels', () => {
     expect(metricLabel(null, 'coverage', 'en')).toBe('coverage');
   });
 });
+
+describe('coverage gaps', () => {
+  it('phrases a distinct-accounts increase as "more for" the metric', () => {
+    const p = payloadFor('P5');
+    expect(gapSentence(p.plan, p.result, 'en', 'CNY')).toBe(
+      '¥139,900 more revenue, or 2 more new customers, or 2 more for market coverage, reaches Silver.',
+    );
+    expect(gapSentence(p.plan, p.result, 'zh-CN', 'CNY')).toBe(
+      '再增加 ¥139,900 销售额，或再增加 2 个新客户，或市场覆盖再增加 2，即可达到银牌。',
+    );
+  });
+});

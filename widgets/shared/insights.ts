@@ -57,6 +57,9 @@ export function gapOptions(
     if (kind === 'wonAmount') {
       amount = formatMoney(locale, currency, increase);
       text = t(locale, 'gapMoney', { amount, label: labelInSentence });
+    } else if (kind === 'distinctAccounts') {
+      amount = formatNumber(locale, increase);
+      text = t(locale, 'gapCoverage', { amount, label: labelInSentence });
     } else if (kind === 'averageDeal' || kind === 'partnerAttribute') {
       amount = formatNumber(locale, increase);
       text = t(locale, 'gapRaise', { amount, label });
