@@ -179,3 +179,19 @@ describe('Zoho: Incentive_Details and the CRM fallback', () => {
     await expect(broken.load('P1')).rejects.toMatchObject({ reason: 'host' });
   });
 });
+
+describe('the what-if input slice', () => {
+  it('scores every partner exactly as the whole input does (all but rank)', async () => {
+    const { sliceInput } = await import('../../widgets/shared/fixture.data.js');
+    const full = score(demo.plan, demo.input, { period: '2027-Q1', computedAt: DEMO_NOW });
+    for (const whole of full.results) {
+      const slice = sliceInput(demo.input, whole.partnerId);
+      const part = score(demo.plan, slice, { period: '2027-Q1', computedAt: DEMO_NOW }).results.find(
+        (r) => r.partnerId === whole.partnerId,
+      )!;
+      const { rank: _a, inputsHash: _b, explain: _c, awards: _d, ...same } = whole;
+      expect(part).toMatchObject(same);
+      expect((slice.deals as unknown[]).length).toBeLessThan((demo.input.deals as unknown[]).length);
+    }
+  });
+});
