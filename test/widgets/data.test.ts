@@ -172,9 +172,15 @@ describe('Zoho: Incentive_Details and the CRM fallback', () => {
     expect(p.input).toBeNull();
   });
 
-  it('fails when neither the server nor the record has a result', async () => {
+  it("fails with the server's reason when the record has no stored result, and with the CRM's when both fail", async () => {
     const data = new ZohoWidgetData(host({ Account_Name: 'Acme' }), down);
-    await expect(data.load('P1')).rejects.toMatchObject({ reason: 'not-found' });
+    await expect(data.load('P1')).rejects.toMatchObject({ reason: 'unreachable' });
+    const notYet = { load: async () => Promise.reject(new WidgetDataError('not-found', 'no result')) };
+    await expect(new ZohoWidgetData(host({ Account_Name: 'Acme' }), notYet).load('P1')).rejects.toMatchObject(
+      {
+        reason: 'not-found',
+      },
+    );
     const broken = new ZohoWidgetData(host(new WidgetDataError('host', 'no record')), down);
     await expect(broken.load('P1')).rejects.toMatchObject({ reason: 'host' });
   });

@@ -76,7 +76,7 @@ window.addEventListener('message', async (event) => {
   }
   if (msg.eventName !== 'CRM_EVENT' || !msg.data) return;
   const d = msg.data;
-  if (d.action === 'RESIZE') {
+  if (d.category === 'UI' && d.action === 'RESIZE') {
     const height = Number(d.data?.height);
     if (Number.isFinite(height) && height > 0) {
       frame.style.height = `${Math.min(height, 4000)}px`;

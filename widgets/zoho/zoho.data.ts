@@ -27,12 +27,9 @@ export class ZohoWidgetData implements WidgetData {
     }
     if (record.status === 'rejected') throw record.reason;
     const details = parseDetails(record.value.Incentive_Details);
+    // The CRM let this user read the record, so its stored result may be shown whatever our server said.
     if (details && (!period || period === details.period))
       return payloadFromRecord(recordId, record.value, details);
-    if (fromServer.reason instanceof WidgetDataError && fromServer.reason.reason !== 'unreachable')
-      throw fromServer.reason;
-    throw details
-      ? fromServer.reason
-      : new WidgetDataError('not-found', `Account ${recordId} has no Incentive_Details yet`);
+    throw fromServer.reason;
   }
 }

@@ -1,7 +1,8 @@
 // Stand-in for Zoho's embedded-app SDK (live.zwidgets.com/js-sdk/…/ZohoEmbededAppSDK.min.js),
 // for local demos and browser tests only: the real CRM serves Zoho's own file. It speaks the
-// same postMessage protocol (docs/widget.md §4, fact sheet zoho.md §7.4) and offers only the
-// calls the widget uses: embeddedApp.on/init, CRM.API.getRecord, CRM.UI.Resize.
+// same postMessage protocol (docs/widget.md §5, fact sheet zoho.md §7.4; message shapes as in
+// Zoho's lib/ZSDK.js and lib/ZohoCrmHelper.js, SDK 1.5) and offers only the calls the widget
+// uses: embeddedApp.on/init, CRM.API.getRecord, CRM.UI.Resize.
 (() => {
   if (window.ZOHO) return;
   const params = new URLSearchParams(location.search);
@@ -10,6 +11,7 @@
   const pending = {};
   let parentWindow = null;
   let registered = false;
+  let uniqueID;
   let counter = 100;
   let resolveInit;
   const ready = new Promise((resolve) => {
@@ -22,6 +24,7 @@
     if (msg.eventName === 'SET_CONTEXT') {
       parentWindow = event.source;
       registered = true;
+      uniqueID = msg.data?.uniqueID;
       resolveInit(msg.data);
       return;
     }
@@ -56,11 +59,11 @@
       {
         type: 'SDK.EVENT',
         eventName: 'CRM_EVENT',
-        uniqueID: undefined,
+        uniqueID,
         time: Date.now(),
         promiseid,
         appOrigin: encodeURIComponent(location.href),
-        data: { ...data, sdkVersion: '1' },
+        data: { ...data, sdkVersion: '1.5' },
       },
       serviceOrigin,
     );
@@ -84,15 +87,16 @@
     CRM: {
       API: {
         getRecord(options) {
-          return crmEvent({
-            category: 'READ',
-            APIData: { Entity: options.Entity, RecordID: options.RecordID },
-          });
+          return crmEvent({ category: 'READ', APIData: options });
         },
       },
       UI: {
         Resize(size) {
-          return crmEvent({ action: 'RESIZE', data: { width: size.width, height: size.height } });
+          return crmEvent({
+            action: 'RESIZE',
+            data: { width: size.width, height: size.height },
+            category: 'UI',
+          });
         },
       },
     },
