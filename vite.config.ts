@@ -10,7 +10,7 @@ export default defineConfig({
   root,
   base: './',
   publicDir: 'public',
-  logLevel: 'warn',
+  logLevel: 'info',
   build: {
     outDir: fileURLToPath(new URL('./dist/widgets', import.meta.url)),
     emptyOutDir: true,
@@ -21,6 +21,10 @@ export default defineConfig({
     rollupOptions: {
       // The core's index re-exports parsePlan (YAML); the widget only validates JSON plans, and
       // `yaml` has no import-time effects, so let Rollup drop it when unused.
+      // zod ships `@__PURE__` comments Rollup cannot place; they are dropped either way.
+      onwarn: (warning, warn) => {
+        if (warning.code !== 'INVALID_ANNOTATION') warn(warning);
+      },
       treeshake: { moduleSideEffects: (id) => !/[\\/]node_modules[\\/]yaml[\\/]/.test(id) },
       output: {
         // One shared chunk for the widget entries (UI + core); the host page stays tiny.

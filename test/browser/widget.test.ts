@@ -51,6 +51,24 @@ describe('Zoho related-list widget (stand-in host)', () => {
     ]);
     expect(await frame.locator('[data-testid=awards-near] li').count()).toBe(1);
     expect(await text(frame, '[data-testid=updated]')).toBe('Updated Mar 15, 2027, 4:00 PM');
+    // Accessible names: labelled controls, named progress bars, one heading per section.
+    expect(await frame.getByLabel('Period').inputValue()).toBe('2027-Q1');
+    expect(await frame.getByLabel('Hypothetical deal amount (CNY)').count()).toBe(1);
+    expect(await frame.getByRole('progressbar', { name: 'Revenue' }).getAttribute('aria-valuetext')).toBe(
+      '110% of target; ¥1,318,000 of ¥1,200,000',
+    );
+    expect(await frame.getByRole('heading', { level: 2 }).allTextContents()).toEqual([
+      'Tier',
+      'Score',
+      'Estimated payout',
+      'Rank',
+      'Next tier',
+      'Metrics',
+      'What if…',
+      'Awards',
+      'Strengths · To improve',
+      'Trend',
+    ]);
     // The protocol ran in order, and the frame was resized to the content.
     const host = await page.evaluate(
       () => (window as unknown as { ciHost: { events: string[]; resizes: number[] } }).ciHost,
@@ -83,6 +101,10 @@ describe('Zoho related-list widget (stand-in host)', () => {
 
   it('what-if: ticking open deals (keyboard) or typing an amount changes the tier instantly', async () => {
     const { page, frame } = await openZoho('en-US');
+    // Keyboard only: Tab from the period picker reaches the first open deal's checkbox.
+    await frame.focus('#ci-period');
+    await page.keyboard.press('Tab');
+    expect(await frame.evaluate(() => (document.activeElement as HTMLInputElement).dataset.deal)).toBe('OD1');
     await frame.focus('input[data-deal=OD1]');
     await page.keyboard.press('Space');
     expect(await text(frame, '[data-testid=whatif-tier]')).toBe('Tier stays Gold');

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { ResultsDocument } from '../../src/core/index.js';
 import { buildPayload } from '../shared/fixture.data.js';
 import { WidgetDataError } from '../shared/types.js';
@@ -188,11 +189,17 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   };
 }
 
-// `tsx widgets/dev/dev-server.ts`: start on fixed ports and print where to look.
+// `tsx widgets/dev/dev-server.ts [--port 5170] [--widget-port 5171]`: start and print where to look.
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '5170' },
+      'widget-port': { type: 'string', default: '5171' },
+    },
+  });
   const server = await startDevServer({
-    port: Number(process.env.PORT ?? 5170),
-    widgetPort: Number(process.env.WIDGET_PORT ?? 5171),
+    port: Number(values.port),
+    widgetPort: Number(values['widget-port']),
   });
   console.log(
     `Zoho CRM stand-in:  ${server.crmOrigin}/host/zoho-host.html?widgetOrigin=${encodeURIComponent(server.appOrigin)}`,

@@ -74,6 +74,9 @@ export async function packZoho(options: { projectDir?: string; apiBase?: string 
       modulePreload: { polyfill: false },
       rollupOptions: {
         input: join(root, 'index.html'),
+        onwarn: (warning, warn) => {
+          if (warning.code !== 'INVALID_ANNOTATION') warn(warning);
+        },
         treeshake: { moduleSideEffects: (id) => !/[\\/]node_modules[\\/]yaml[\\/]/.test(id) },
         output: {
           manualChunks: (id) => (/[\\/](node_modules|src[\\/]core)[\\/]/.test(id) ? 'core' : undefined),
