@@ -37,6 +37,7 @@ export function trendGeometry(history: HistoryPoint[]): TrendGeometry {
 export function trendChart(history: HistoryPoint[], locale: Locale, currency: string): HTMLElement {
   const g = trendGeometry(history);
   const r = (v: number) => Math.round(v * 10) / 10;
+  const last = g.points[g.points.length - 1];
   const svg = s(
     'svg',
     { viewBox: `0 0 ${W} ${H}`, class: 'trend-svg', 'aria-hidden': 'true', focusable: 'false' },
@@ -56,6 +57,32 @@ export function trendChart(history: HistoryPoint[], locale: Locale, currency: st
     g.points.map((p) => s('circle', { cx: r(p.x), cy: r(p.y), r: 2.6, class: 'trend-dot' })),
     history.map((p, i) =>
       s('text', { x: r(g.points[i]!.x), y: H - 6, class: 'trend-label', 'text-anchor': 'middle' }, p.period),
+    ),
+    // The latest score, written next to its point.
+    last
+      ? s(
+          'text',
+          { x: r(last.x - 6), y: r(Math.max(10, last.y - 6)), class: 'trend-value', 'text-anchor': 'end' },
+          formatNumber(locale, history[history.length - 1]!.score),
+        )
+      : null,
+    // Hover tooltips: one transparent column per period.
+    history.map((p, i) =>
+      s(
+        'rect',
+        {
+          x: r(PAD.left + (i * (W - PAD.left - PAD.right)) / history.length),
+          y: 0,
+          width: r((W - PAD.left - PAD.right) / history.length),
+          height: H,
+          class: 'trend-hit',
+        },
+        s(
+          'title',
+          null,
+          `${p.period} · ${t(locale, 'trendScore')} ${formatNumber(locale, p.score)} · ${tierLabel(locale, p.tier)} · ${t(locale, 'trendPayout')} ${formatMoney(locale, currency, p.payout)}`,
+        ),
+      ),
     ),
   );
   const table = h(
