@@ -24,6 +24,10 @@ async function openZoho(
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // The widget runs under the strict policy the dev server sends (no inline styles or scripts).
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) errors.push(m.text());
+  });
   await page.goto(zohoHostUrl(h.server, record));
   const handle = await page.waitForSelector('#widget');
   const frame = (await handle.contentFrame())!;

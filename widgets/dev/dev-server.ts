@@ -58,6 +58,24 @@ function send(
   res.end(text);
 }
 
+/**
+ * The policy our server should send with widget pages (docs/widget.md §2): our own scripts and
+ * styles only (plus Zoho's SDK), API calls to ourselves, framing only by the CRM's origin.
+ * The browser tests run the widget under it.
+ */
+export function widgetCsp(crmOrigin: string, apiOrigin = "'self'"): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self' https://live.zwidgets.com",
+    "style-src 'self'",
+    `connect-src 'self' ${apiOrigin === "'self'" ? '' : apiOrigin}`.trim(),
+    "img-src 'self' data:",
+    `frame-ancestors ${crmOrigin}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const root = options.root ?? join(REPO, 'dist', 'widgets');
   const now = options.now ?? DEMO_NOW;
@@ -70,6 +88,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   }));
   let apiDown = false;
   let crmDown = false;
+  let crmOriginOf = '';
 
   const payload = (partnerId: string, period?: string) =>
     buildPayload(plan, input, { partnerId, period, now, cache });
@@ -145,10 +164,14 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     if (!file.startsWith(root + sep)) return send(res, 403, { error: 'forbidden' });
     try {
       const body = await readFile(file);
-      res.writeHead(200, {
+      const headers: Record<string, string> = {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
-      });
+      };
+      if (extname(file) === '.html' && /^\/(zoho|fxiaoke)\//.test(path)) {
+        headers['content-security-policy'] = widgetCsp(crmOriginOf);
+      }
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       send(res, 404, { error: 'not found' });
@@ -166,6 +189,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const crm = await listen(options.port ?? 0);
   const app = await listen(options.widgetPort ?? 0);
   const origin = (s: Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+  crmOriginOf = origin(crm);
   return {
     crmOrigin: origin(crm),
     appOrigin: origin(app),

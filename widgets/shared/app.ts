@@ -23,6 +23,7 @@ export interface MountedWidget {
 export function mountWidget(options: MountOptions): MountedWidget {
   const { root, data } = options;
   const locale = options.locale ?? pickLocale(navigator.language);
+  document.documentElement.lang = locale;
   let ticket = 0;
   let partnerId = '';
   let payload: WidgetPayload | null = null;

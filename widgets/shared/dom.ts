@@ -20,6 +20,9 @@ function build(el: Element, attrs: Attrs | null, children: Child[]): void {
       if (value === null || value === undefined || value === false) continue;
       if (key.startsWith('on') && typeof value === 'function') {
         el.addEventListener(key.slice(2).toLowerCase(), value);
+      } else if (key === 'style' && 'style' in el) {
+        // Through the CSSOM, which a strict Content-Security-Policy (no 'unsafe-inline' styles) allows.
+        (el as HTMLElement | SVGElement).style.cssText = String(value);
       } else if (value === true) el.setAttribute(key, '');
       else el.setAttribute(key, String(value));
     }
