@@ -186,6 +186,17 @@ describe('Zoho related-list widget (stand-in host)', () => {
       const { page, frame } = await openZoho('en-US');
       expect(await text(frame, '[role=status].notice')).toContain('Showing the result stored in the CRM');
       expect(await text(frame, '[data-testid=tier]')).toBe('Gold');
+      // Labels and tiers come from the plan summary stored with the result; no what-if without our server.
+      expect(await frame.locator('.metric-name').allTextContents()).toEqual([
+        'Revenue',
+        'New customers',
+        'Market coverage',
+        'Customer satisfaction',
+      ]);
+      expect(await frame.locator('.card-whatif').textContent()).toContain(
+        'What-if needs the incentive server',
+      );
+      await page.screenshot({ path: join(ARTIFACTS, 'widget-degraded.png'), fullPage: true });
       h.server.setCrmDown(true);
       await page.selectOption('#record', 'P2');
       await frame.waitForSelector('main[data-state=error]');

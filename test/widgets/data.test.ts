@@ -124,6 +124,7 @@ describe('Zoho: Incentive_Details and the CRM fallback', () => {
     compactDetails({
       planId: 'channel-2027',
       planVersion: 1,
+      plan: demo.plan,
       period: p.period,
       currency: p.currency,
       computedAt: p.computedAt ?? undefined,
@@ -170,6 +171,7 @@ describe('Zoho: Incentive_Details and the CRM fallback', () => {
     expect(p.degraded).toBe(true);
     expect(p.result.tier).toBe('Gold');
     expect(p.input).toBeNull();
+    expect(p.planView?.metrics.map((m) => m.key)).toEqual(['revenue', 'newCustomers', 'coverage', 'csat']);
   });
 
   it("fails with the server's reason when the record has no stored result, and with the CRM's when both fail", async () => {

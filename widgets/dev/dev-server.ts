@@ -113,6 +113,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       Incentive_Details: compactDetails({
         planId: plan.id,
         planVersion: plan.version,
+        plan,
         period: p.period,
         currency: p.currency,
         computedAt: p.computedAt ?? undefined,

@@ -1,9 +1,9 @@
 // Plain-language readings of a result: the gap to the next tier per metric, the awards within
 // reach, metric labels. Pure functions of (plan, result, locale) so they are unit-tested alone.
-import type { Metric, PartnerResult, Plan } from '../../src/core/index.js';
+import type { Metric, PartnerResult } from '../../src/core/index.js';
 import { formatMetricValue, formatMoney, formatNumber, formatPercent } from './format.js';
 import { t, tierLabel } from './i18n.js';
-import type { Locale } from './types.js';
+import type { Locale, PlanView } from './types.js';
 
 const DEFAULT_LABELS: Record<Metric['kind'], { en: string; 'zh-CN': string }> = {
   wonAmount: { en: 'Revenue', 'zh-CN': '销售额' },
@@ -15,7 +15,7 @@ const DEFAULT_LABELS: Record<Metric['kind'], { en: string; 'zh-CN': string }> = 
 };
 
 /** The metric's label from the plan, else a default by kind, else its key. */
-export function metricLabel(plan: Plan | null, key: string, locale: Locale): string {
+export function metricLabel(plan: PlanView | null, key: string, locale: Locale): string {
   const metric = plan?.metrics.find((m) => m.key === key);
   if (!metric) return key;
   if (typeof metric.label === 'string') return metric.label;
@@ -37,7 +37,7 @@ export interface GapOption {
 
 /** One phrase per metric that alone reaches the next tier, in plan order. */
 export function gapOptions(
-  plan: Plan | null,
+  plan: PlanView | null,
   result: PartnerResult,
   locale: Locale,
   currency: string,
@@ -74,7 +74,7 @@ export function gapOptions(
 
 /** "¥300,000 more revenue, or 3 more new customers, reaches Platinum." — or null at the top tier. */
 export function gapSentence(
-  plan: Plan | null,
+  plan: PlanView | null,
   result: PartnerResult,
   locale: Locale,
   currency: string,
@@ -115,7 +115,7 @@ export const NEAR_RANKS = 2;
  * an attainment or actual condition already at ≥ 80% of its threshold, a rank condition at
  * most two places away. Earned awards (by name) are never "near".
  */
-export function nearAwards(plan: Plan | null, result: PartnerResult): NearAward[] {
+export function nearAwards(plan: PlanView | null, result: PartnerResult): NearAward[] {
   if (!plan) return [];
   const earned = new Set(result.awards.map((a) => a.name));
   const out: NearAward[] = [];
@@ -161,7 +161,7 @@ export function nearAwards(plan: Plan | null, result: PartnerResult): NearAward[
 }
 
 export function nearAwardText(
-  plan: Plan | null,
+  plan: PlanView | null,
   near: NearAward,
   result: PartnerResult,
   locale: Locale,
@@ -203,6 +203,6 @@ export function rankFieldLabel(locale: Locale, field: string): string {
 }
 
 /** The tier ladder: names and mins, ascending, with the score of the next tier. */
-export function tierLadder(plan: Plan | null): { name: string; min: number }[] {
+export function tierLadder(plan: PlanView | null): { name: string; min: number }[] {
   return plan ? plan.tiers.levels.map((l) => ({ name: l.name, min: l.min })) : [];
 }

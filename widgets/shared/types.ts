@@ -2,6 +2,9 @@
 // Hosts (Zoho, Fxiaoke, the demo) differ only in where this comes from; the UI is the same.
 import type { PartnerResult, Plan } from '../../src/core/index.js';
 
+/** The parts of a plan the view reads (labels, caps, tiers, awards); a full Plan is one. */
+export type PlanView = Pick<Plan, 'name' | 'version' | 'metrics' | 'tiers' | 'awards'>;
+
 export type Locale = 'en' | 'zh-CN';
 
 export interface PeriodOption {
@@ -50,6 +53,8 @@ export interface WidgetPayload {
   input: unknown | null;
   /** Set by a host data source that fell back to the CRM's stored result (server unreachable). */
   degraded?: boolean;
+  /** With `plan` null: what the stored result carries of the plan, for labels and tiers. */
+  planView?: PlanView;
 }
 
 /** Where the widget's data comes from. One implementation per host; fixtures for demos and tests. */

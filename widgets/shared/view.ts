@@ -22,13 +22,18 @@ import {
   tierLadder,
 } from './insights.js';
 import { trendChart } from './trend.js';
-import type { Locale, WidgetPayload } from './types.js';
+import type { Locale, PlanView, WidgetPayload } from './types.js';
 import type { WhatIfOutcome } from './whatif.js';
 
 export interface ViewHandlers {
   onPeriod(period: string): void;
   onWhatIf(dealIds: string[], typed: string): void;
   onRetry(): void;
+}
+
+/** The plan for display: the full plan, or the summary a stored CRM result carries. */
+function planOf(p: WidgetPayload): PlanView | null {
+  return p.plan ?? p.planView ?? null;
 }
 
 function tierClass(tier: string): string {
@@ -75,8 +80,8 @@ function header(p: WidgetPayload, locale: Locale, on: ViewHandlers): HTMLElement
 }
 
 function ladder(p: WidgetPayload, locale: Locale): HTMLElement | null {
-  const levels = tierLadder(p.plan);
-  if (levels.length < 2 || p.plan?.tiers.basis !== 'score') return null;
+  const levels = tierLadder(planOf(p));
+  if (levels.length < 2 || planOf(p)?.tiers.basis !== 'score') return null;
   const fill = ladderPosition(levels, p.result.score);
   return h(
     'div',
@@ -121,7 +126,7 @@ function summary(p: WidgetPayload, locale: Locale): HTMLElement {
       formatSignedMoney(locale, p.currency, a.amount),
     ]);
   const next = r.nextTier;
-  const nextMin = next ? tierLadder(p.plan).find((l) => l.name === next.name)?.min : undefined;
+  const nextMin = next ? tierLadder(planOf(p)).find((l) => l.name === next.name)?.min : undefined;
   const within = Object.entries(r.rank.within).filter(([, v]) => typeof v === 'number');
   return h(
     'div',
@@ -187,7 +192,7 @@ function summary(p: WidgetPayload, locale: Locale): HTMLElement {
 }
 
 function nextTierCallout(p: WidgetPayload, locale: Locale): HTMLElement | null {
-  const sentence = gapSentence(p.plan, p.result, locale, p.currency);
+  const sentence = gapSentence(planOf(p), p.result, locale, p.currency);
   if (!sentence) return null;
   return h(
     'section',
@@ -213,14 +218,13 @@ function gates(p: WidgetPayload, locale: Locale): HTMLElement | null {
 
 function metrics(p: WidgetPayload, locale: Locale): HTMLElement {
   const r = p.result;
-  const alone = new Map(gapOptions(p.plan, r, locale, p.currency).map((o) => [o.metric, o.amount]));
-  const order = p.plan
-    ? p.plan.metrics.map((m) => m.key).filter((k) => k in r.metrics)
-    : Object.keys(r.metrics);
+  const alone = new Map(gapOptions(planOf(p), r, locale, p.currency).map((o) => [o.metric, o.amount]));
+  const plan = planOf(p);
+  const order = plan ? plan.metrics.map((m) => m.key).filter((k) => k in r.metrics) : Object.keys(r.metrics);
   const rows = order.map((key) => {
     const m = r.metrics[key]!;
-    const cap = p.plan?.metrics.find((x) => x.key === key)?.cap ?? 1.5;
-    const label = metricLabel(p.plan, key, locale);
+    const cap = planOf(p)?.metrics.find((x) => x.key === key)?.cap ?? 1.5;
+    const label = metricLabel(planOf(p), key, locale);
     const raw =
       m.actual !== null && m.target !== null && Number(m.target) > 0
         ? Number(m.actual) / Number(m.target)
@@ -283,7 +287,7 @@ function metrics(p: WidgetPayload, locale: Locale): HTMLElement {
 
 function awards(p: WidgetPayload, locale: Locale): HTMLElement {
   const earned = p.result.awards;
-  const near = nearAwards(p.plan, p.result);
+  const near = nearAwards(planOf(p), p.result);
   const chip = (type: string, name: string, cls: string, detail?: string) =>
     h(
       'li',
@@ -309,7 +313,7 @@ function awards(p: WidgetPayload, locale: Locale): HTMLElement {
             'ul',
             { class: 'awards', 'data-testid': 'awards-near' },
             near.map((a) =>
-              chip(a.type, a.name, 'award-near', nearAwardText(p.plan, a, p.result, locale, p.currency)),
+              chip(a.type, a.name, 'award-near', nearAwardText(planOf(p), a, p.result, locale, p.currency)),
             ),
           )
         : null,
@@ -343,7 +347,7 @@ function whatIfPanel(p: WidgetPayload, locale: Locale, on: ViewHandlers): HTMLEl
   if (!p.plan || !p.input) {
     return card(
       t(locale, 'whatIf'),
-      [h('p', { class: 'muted small' }, t(locale, 'whatIfUnavailable'))],
+      [h('p', { class: 'muted small' }, t(locale, p.degraded ? 'whatIfNeedsServer' : 'whatIfUnavailable'))],
       'card-whatif',
     );
   }
@@ -507,11 +511,11 @@ export function renderView(
       h('div', { class: 'col' }, metrics(p, locale), whatIfPanel(p, locale, on)),
       h('div', { class: 'col' }, awards(p, locale), feedback(p, locale), history),
     ),
-    p.plan
+    planOf(p)
       ? h(
           'footer',
           { class: 'foot muted small' },
-          t(locale, 'plan', { name: p.plan.name, version: p.plan.version }),
+          t(locale, 'plan', { name: planOf(p)!.name, version: planOf(p)!.version }),
         )
       : null,
   );

@@ -4,12 +4,27 @@
 import { z } from 'zod';
 import type { PartnerResult } from '../../src/core/index.js';
 import { PartnerResultSchema } from '../shared/payload.schema.js';
-import type { WidgetPayload } from '../shared/types.js';
+import type { PlanView, WidgetPayload } from '../shared/types.js';
+
+/** The plan parts the view needs to label a stored result (names, labels, caps, tiers, awards). */
+const PlanViewSchema = z.looseObject({
+  name: z.string(),
+  version: z.number(),
+  metrics: z.array(z.looseObject({ key: z.string(), kind: z.string(), weight: z.number() })),
+  tiers: z.looseObject({
+    basis: z.unknown(),
+    levels: z.array(z.looseObject({ name: z.string(), min: z.number() })),
+  }),
+  awards: z.array(
+    z.looseObject({ type: z.string(), name: z.string(), when: z.record(z.string(), z.unknown()) }),
+  ),
+});
 
 export const IncentiveDetailsSchema = z.object({
   v: z.literal(1),
   planId: z.string(),
   planVersion: z.number(),
+  plan: PlanViewSchema.optional(),
   period: z.string(),
   currency: z.string().regex(/^[A-Z]{3}$/),
   computedAt: z.string().nullable(),
@@ -21,6 +36,8 @@ export type IncentiveDetails = z.infer<typeof IncentiveDetailsSchema>;
 export function compactDetails(doc: {
   planId: string;
   planVersion: number;
+  /** The active plan (only its display parts are kept). */
+  plan?: PlanView;
   period: string;
   currency: string;
   computedAt?: string;
@@ -34,6 +51,15 @@ export function compactDetails(doc: {
     v: 1,
     planId: doc.planId,
     planVersion: doc.planVersion,
+    plan: doc.plan
+      ? {
+          name: doc.plan.name,
+          version: doc.plan.version,
+          metrics: doc.plan.metrics,
+          tiers: doc.plan.tiers,
+          awards: doc.plan.awards,
+        }
+      : undefined,
     period: doc.period,
     currency: doc.currency,
     computedAt: doc.computedAt ?? null,
@@ -70,5 +96,6 @@ export function payloadFromRecord(
     openDeals: [],
     input: null,
     degraded: true,
+    planView: d.plan as PlanView | undefined,
   };
 }
