@@ -35,6 +35,7 @@ export default defineConfig({
         zoho: `${root}/zoho/index.html`,
         fxiaoke: `${root}/fxiaoke/index.html`,
         'zoho-host': `${root}/host/zoho-host.html`,
+        'fxiaoke-host': `${root}/host/fxiaoke-host.html`,
       },
     },
   },

@@ -239,6 +239,19 @@ describe('Fxiaoke embedded page (our server only)', () => {
     await context.close();
   });
 
+  it('renders inside the Fxiaoke stand-in layout, framed from another origin', async () => {
+    const context = await h.context({ locale: 'zh-CN', width: 1000 });
+    const page = await context.newPage();
+    const q = new URLSearchParams({ widgetOrigin: h.server.appOrigin, record: 'P2' });
+    await page.goto(`${h.server.crmOrigin}/host/fxiaoke-host.html?${q}`);
+    const frame = (await (await page.waitForSelector('#widget')).contentFrame())!;
+    await frame.waitForSelector('main[data-state=ready]', { timeout: 20_000 });
+    expect(await text(frame, '.partner-name')).toBe('华东科技有限公司');
+    expect(await text(frame, '[data-testid=gap]')).toBe('再增加 ¥799,750 销售额，即可达到白金。');
+    await page.screenshot({ path: join(ARTIFACTS, 'fxiaoke-zh.png') });
+    await context.close();
+  });
+
   it('is refused without a session', async () => {
     const context = await h.context({ locale: 'en-US' });
     const page = await context.newPage();

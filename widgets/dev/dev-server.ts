@@ -230,6 +230,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     `Zoho CRM stand-in:  ${server.crmOrigin}/host/zoho-host.html?widgetOrigin=${encodeURIComponent(server.appOrigin)}`,
   );
   console.log(
+    `Fxiaoke stand-in:   ${server.crmOrigin}/host/fxiaoke-host.html?widgetOrigin=${encodeURIComponent(server.appOrigin)}`,
+  );
+  console.log(
     `Widget API:         ${server.appOrigin}/api/widget/partners/P1 (token from POST /api/widget/session)`,
   );
 }
