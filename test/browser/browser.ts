@@ -21,7 +21,7 @@ const FLAGS = [
 ];
 
 export async function buildWidgets(): Promise<void> {
-  await build({ configFile: join(REPO, 'vite.config.ts'), logLevel: 'error' });
+  await build({ configFile: join(REPO, 'widgets', 'vite.config.ts'), logLevel: 'error' });
 }
 
 export interface Harness {

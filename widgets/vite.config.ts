@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
-const root = fileURLToPath(new URL('./widgets', import.meta.url));
+const root = fileURLToPath(new URL('.', import.meta.url)).replace(/[/]$/, '');
 
 export default defineConfig({
   root,
@@ -12,7 +12,7 @@ export default defineConfig({
   publicDir: 'public',
   logLevel: 'info',
   build: {
-    outDir: fileURLToPath(new URL('./dist/widgets', import.meta.url)),
+    outDir: fileURLToPath(new URL('../dist/widgets', import.meta.url)),
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,
