@@ -66,7 +66,11 @@ export interface Page<T> {
 }
 
 export interface ListOptions {
-  /** Only records modified at or after this instant. */
+  /**
+   * Only records modified at or after this instant (inclusive, so a record stamped
+   * in the same second as the last sync is read again rather than missed). Use the
+   * time the previous sync *started* as the next `since`.
+   */
   since?: Date;
   /** Resume after a page returned earlier. */
   cursor?: string | null;
@@ -152,14 +156,29 @@ export interface CrmConnector {
   /** Batched fetch for push-driven sync; ids not found are simply absent. */
   getDeals(ids: string[]): Promise<Page<Deal>>;
 
+  /**
+   * One outcome per row, in order. Throws a CrmError instead when the tenant as a
+   * whole is blocked (needsReauth, quotaExhausted): no record is at fault then.
+   */
   writeResults(rows: ResultWrite[]): Promise<WriteOutcome[]>;
   installFields(): Promise<InstallReport>;
 
   subscribe(notifyUrl: string): Promise<Subscription>;
   renew(notifyUrl: string): Promise<Subscription>;
-  verifyWebhook(req: WebhookRequest): WebhookVerdict;
+  /**
+   * May be async: the secrets a push is checked against live in the encrypted
+   * credential vault, which is read asynchronously. Callers always `await` it.
+   */
+  verifyWebhook(req: WebhookRequest): WebhookVerdict | Promise<WebhookVerdict>;
 
   classify(error: unknown): ErrorClass;
+
+  /**
+   * Optional: exchange rates from the CRM's own currency table, as the core's
+   * `rates` (plan-currency units per one unit of each other currency). CRMs
+   * without a currency table (or single-currency tenants) omit it.
+   */
+  readRates?(planCurrency: string): Promise<Record<string, string>>;
 }
 
 /** Secret material for one tenant, decrypted only inside the process that needs it. */

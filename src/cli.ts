@@ -14,6 +14,20 @@ const commands: Record<string, () => Promise<Command>> = {
   score: () => import('./cli/score.js').then((m) => m.command),
   whatif: () => import('./cli/whatif.js').then((m) => m.command),
   'plan validate': () => import('./cli/plan-validate.js').then((m) => m.command),
+  serve: () => import('./cli/serve.js').then((m) => m.command),
+  'tenant add': () => import('./cli/tenant.js').then((m) => m.add),
+  'tenant list': () => import('./cli/tenant.js').then((m) => m.list),
+  'tenant show': () => import('./cli/tenant.js').then((m) => m.show),
+  'tenant pause': () => import('./cli/tenant.js').then((m) => m.pause),
+  'tenant resume': () => import('./cli/tenant.js').then((m) => m.resume),
+  'admin-key create': () => import('./cli/admin-key.js').then((m) => m.create),
+  'admin-key revoke': () => import('./cli/admin-key.js').then((m) => m.revoke),
+  'plan upload': () => import('./cli/plan-admin.js').then((m) => m.upload),
+  'plan activate': () => import('./cli/plan-admin.js').then((m) => m.activate),
+  'plan list': () => import('./cli/plan-admin.js').then((m) => m.list),
+  'keys rotate': () => import('./cli/keys-rotate.js').then((m) => m.command),
+  'sandbox zoho': () => import('./cli/sandbox-zoho.js').then((m) => m.command),
+  'sandbox fxiaoke': () => import('./cli/sandbox-fxiaoke.js').then((m) => m.command),
 };
 
 export async function main(argv: string[], io: CommandIo = stdio): Promise<number> {

@@ -108,6 +108,56 @@ function evaluateMetric(
   return { ...base, rawAttainment, attainment };
 }
 
+const SCALE = 10n ** 18n; // 1 in Decimal units (10^-18)
+const HUNDREDTH = 10n ** 16n; // 0.01 in Decimal units
+const HALF_HUNDREDTH = HUNDREDTH / 2n;
+const TIE_SLACK = 10n ** 6n; // 10^-12: far above the 18th-place error, far below any real gap
+
+/** True when the score sits within 10^-12 of x.xx5, where rounding depends on the last digits. */
+function nearRoundingTie(score: Decimal): boolean {
+  const rest = score.units % HUNDREDTH;
+  const off = rest - HALF_HUNDREDTH;
+  return (off < 0n ? -off : off) <= TIE_SLACK;
+}
+
+/** A scored metric's (capped) attainment as an exact fraction num / den. */
+export function attainmentFraction(m: MetricEval): [bigint, bigint] {
+  if (m.attainment !== m.rawAttainment) return [m.attainment!.units, SCALE]; // capped
+  if (m.actual.mean) return [m.actual.mean.sum.units, BigInt(m.actual.mean.count) * m.target!.units];
+  return [m.actual.value!.units, m.target!.units];
+}
+
+/** Σ weight × attainment over the scored metrics (but `except`), as a fraction n / d in Decimal units. */
+export function exactWeightedSum(
+  metrics: MetricEval[],
+  weights: Map<string, Decimal>,
+  except: MetricEval | null,
+): [bigint, bigint] {
+  let n = 0n;
+  let d = 1n;
+  for (const m of metrics) {
+    if (m.attainment === null || m === except) continue;
+    const [num, den] = attainmentFraction(m);
+    n = n * den + weights.get(m.metric.key)!.units * num * d;
+    d *= den;
+  }
+  return [n, d];
+}
+
+/**
+ * The score rounded half-up to 2 places from exact fractions. Quotients such as 1/3 are
+ * held to 18 places, so a score that is exactly 59.995 (70 × 499,950/700,000 + 30 × 1/3)
+ * can come out a hair short and round down; near a tie the score is recomputed exactly.
+ */
+function exactScore(metrics: MetricEval[], weights: Map<string, Decimal>, weightSum: Decimal): Decimal {
+  const [n, d] = exactWeightedSum(metrics, weights, null);
+  // score × 100 = 10^4 × (n / d) / weightSum, rounded half away from zero to whole hundredths.
+  const top = 10n ** 4n * n;
+  const bottom = d * weightSum.units;
+  const magnitude = (2n * (top < 0n ? -top : top) + bottom) / (2n * bottom);
+  return Decimal.fromUnits((top < 0n ? -magnitude : magnitude) * HUNDREDTH);
+}
+
 export function evaluatePartner(
   plan: Plan,
   prepared: Prepared,
@@ -127,7 +177,9 @@ export function evaluatePartner(
     weightedSum = weightedSum.plus(m.attainment.times(weight));
   }
   const scoreExact = weightSum.isZero() ? ZERO : weightedSum.times(HUNDRED).div(weightSum);
-  const scoreRounded = scoreExact.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+  const scoreRounded = nearRoundingTie(scoreExact)
+    ? exactScore(metrics, weights, weightSum)
+    : scoreExact.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
 
   const basis = plan.tiers.basis;
   const basisValue =

@@ -41,7 +41,7 @@ function metricLine(v: MetricView): string {
   }
   const target = v.targetDisplay === null ? 'no target' : `target ${v.targetDisplay} (${m.targetSource})`;
   if (m.excluded) return `${key} = ${actual}${source}; ${target}; left out of the score (${m.excluded})`;
-  const capped = m.attainment !== m.rawAttainment ? `, capped at ${m.metric.cap}` : '';
+  const capped = m.rawAttainment!.gt(m.attainment!) ? `, capped at ${m.metric.cap}` : '';
   return `${key} = ${actual}${source}; ${target}; attainment ${v.rawAttainment}${capped} × weight ${m.metric.weight} → ${v.points} points`;
 }
 
@@ -49,12 +49,7 @@ export function explainLines(
   plan: Plan,
   e: Evaluation,
   views: MetricView[],
-  extra: {
-    adjustments: Adjustment[];
-    total: string;
-    awards: { award: AwardResult; because: string }[];
-    rank: RankResult;
-  },
+  extra: { adjustments: Adjustment[]; total: string },
 ): string[] {
   const lines: string[] = [];
   const p = e.period;
@@ -105,12 +100,20 @@ export function explainLines(
     );
   }
   lines.push(`payout total = ${money(plan, extra.total)}`);
-  const within = Object.entries(extra.rank.within)
+  return lines;
+}
+
+/** The closing lines, known only after every partner is ranked. */
+export function rankAndAwardLines(
+  rank: RankResult,
+  awards: { award: AwardResult; because: string }[],
+): string[] {
+  const within = Object.entries(rank.within)
     .filter(([, r]) => r !== null)
-    .map(([field, r]) => `${r} of ${extra.rank.of.within[field]} by ${field}`);
-  lines.push(
-    `rank ${extra.rank.overall} of ${extra.rank.of.overall} overall${within.length ? `; ${within.join('; ')}` : ''}`,
-  );
-  for (const a of extra.awards) lines.push(`award ${a.award.type} "${a.award.name}": ${a.because}`);
+    .map(([field, r]) => `${r} of ${rank.of.within[field]} by ${field}`);
+  const lines = [
+    `rank ${rank.overall} of ${rank.of.overall} overall${within.length ? `; ${within.join('; ')}` : ''}`,
+  ];
+  for (const a of awards) lines.push(`award ${a.award.type} "${a.award.name}": ${a.because}`);
   return lines;
 }

@@ -1,5 +1,7 @@
 // Public surface of the scoring core. Everything outside src/core imports from here.
 // The core does no I/O and reads no clock: it runs the same in workers and in the widget.
+
+export { type ClosedAtReader, closedAtReader } from './closed-at.js';
 export type { Account, Deal, DealStatus, Input, Partner, Statement } from './input.js';
 export {
   comparePeriods,
@@ -17,5 +19,15 @@ export type { Award, Gate, Level, Metric, MetricKind, Plan } from './plan.schema
 export { PlanSchema } from './plan.schema.js';
 export { InputError } from './prepare.js';
 export type * from './results.js';
-export { resolvePeriod, type ScoreOptions, score, UsageError } from './score.js';
+export {
+  type EarnedAward,
+  rankResults,
+  resolvePeriod,
+  type ScoreOptions,
+  score,
+  scoreUnranked,
+  type UnrankedDocument,
+  type UnrankedResult,
+  UsageError,
+} from './score.js';
 export { type WhatIfDocument, type WhatIfOptions, whatIf } from './whatif.js';

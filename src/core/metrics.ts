@@ -11,6 +11,8 @@ export interface Actual {
   dealIds: string[];
   /** Per-deal notes for explain lines (shares, conversions). */
   notes: string[];
+  /** averageDeal: the mean as sum ÷ count, exactly (value is rounded at the 18th place). */
+  mean?: { sum: Decimal; count: number };
 }
 
 /** A numeric value from a record field: a finite number or a decimal string. */
@@ -97,7 +99,8 @@ export function computeActual(
         count++;
         dealIds.push(c.deal.id);
       }
-      return { value: count === 0 ? null : sum.div(count), dealIds, notes: [] };
+      if (count === 0) return { value: null, dealIds, notes: [] };
+      return { value: sum.div(count), dealIds, notes: [], mean: { sum, count } };
     }
     case 'partnerAttribute':
       return { value: numericValue(partner.attributes[metric.field]), dealIds: [], notes: [] };

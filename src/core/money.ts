@@ -1,12 +1,10 @@
 // Money and other exact quantities. Everything the core adds, multiplies or
 // compares for payouts is a Decimal; floats appear only in presentation fields
 // (attainment, score) after rounding.
-import { Decimal as DecimalJs } from 'decimal.js';
 import { minorUnitsOf } from './currencies.js';
+import { Decimal } from './fixed-decimal.js';
 
-/** A private Decimal constructor: the core never depends on global decimal.js settings. */
-export const Decimal = DecimalJs.clone({ precision: 28, rounding: DecimalJs.ROUND_HALF_UP });
-export type Decimal = InstanceType<typeof Decimal>;
+export { Decimal };
 
 export const ZERO = new Decimal(0);
 export const ONE = new Decimal(1);

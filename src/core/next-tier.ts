@@ -1,7 +1,7 @@
 // The gap to the next tier: the score gap, and per metric the smallest increase of
 // that metric alone (others fixed, caps respected) that reaches it.
 import { compile } from './compiled.js';
-import type { Evaluation, MetricEval } from './evaluate.js';
+import { type Evaluation, exactWeightedSum, type MetricEval } from './evaluate.js';
 import { isCountMetric, valueText } from './labels.js';
 import { Decimal, HUNDRED, minorUnitsFor, roundedNumber } from './money.js';
 import type { Plan } from './plan.schema.js';
@@ -13,7 +13,12 @@ export function nextTier(plan: Plan, e: Evaluation): NextTier | null {
   const byMetric: Record<string, string | null> = {};
   for (const m of e.metrics) {
     const needed = neededAttainment(plan, e, m, e.basisTier + 1);
-    byMetric[m.metric.key] = needed === null ? null : increaseText(plan, m, needed);
+    byMetric[m.metric.key] =
+      needed === null
+        ? null
+        : plan.tiers.basis === 'score'
+          ? exactIncreaseText(plan, e, m, e.basisTier + 1)
+          : increaseText(plan, m, needed);
   }
   return { name: next.name, scoreGap: roundedNumber(new Decimal(next.min).minus(e.basisValue), 2), byMetric };
 }
@@ -47,4 +52,33 @@ function increaseText(plan: Plan, m: MetricEval, needed: Decimal): string | null
     m.metric.kind === 'wonAmount' ? minorUnitsFor(plan.currency) : isCountMetric(m.metric.kind) ? 0 : 2;
   const rounded = increase.toDecimalPlaces(places, Decimal.ROUND_UP);
   return valueText(m.metric, rounded, plan.currency);
+}
+
+const SCALE = 10n ** 18n;
+
+/**
+ * The increase on a score basis from exact fractions. The other metrics' attainments
+ * (1/3, 1/4.5, a mean of three deals) are held to 18 places; the needed amount then
+ * lands a hair above a minor unit or a whole count it really equals, and rounding up
+ * would ask for one cent, or one customer, more than the tier needs.
+ */
+function exactIncreaseText(plan: Plan, e: Evaluation, m: MetricEval, level: number): string {
+  const compiled = compile(plan);
+  const w = compiled.weight.get(m.metric.key)!.units;
+  const [n, d] = exactWeightedSum(e.metrics, compiled.weight, m);
+  // w·a + n/d ≥ share · Σw  →  a ≥ (share·Σw·d − n·SCALE) / (SCALE·d·w), everything in Decimal units.
+  const p = compiled.levels[level]!.scoreShare.units * e.weightSum.units * d - n * SCALE;
+  const q = SCALE * d * w;
+  // increase = a·target − current; current is sum/count for an average.
+  const [currentNum, count] = m.actual.mean
+    ? [m.actual.mean.sum.units, BigInt(m.actual.mean.count)]
+    : [m.actual.value!.units, 1n];
+  const places =
+    m.metric.kind === 'wonAmount' ? minorUnitsFor(plan.currency) : isCountMetric(m.metric.kind) ? 0 : 2;
+  const top = (p * m.target!.units * count - currentNum * q) * 10n ** BigInt(places);
+  const bottom = q * SCALE * count;
+  // Round up (away from zero): the increase must reach the tier, not fall short of it.
+  const steps = top <= 0n ? 0n : (top + bottom - 1n) / bottom;
+  const increase = Decimal.fromUnits(steps * 10n ** BigInt(18 - places));
+  return valueText(m.metric, increase, plan.currency);
 }

@@ -37,7 +37,7 @@ function messageOf(issue: z.core.$ZodIssue, input: unknown): string {
   switch (issue.code) {
     case 'invalid_type':
       if (input === undefined) return 'is required';
-      return `must be ${issue.expected === 'object' ? 'an object' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, not ${describeType(input)}`;
+      return `must be ${issue.expected === 'object' ? 'an object' : issue.expected === 'array' ? 'a list' : issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`}, not ${describeType(input)}`;
     case 'unrecognized_keys':
       return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     case 'invalid_value':
@@ -55,6 +55,16 @@ function messageOf(issue: z.core.$ZodIssue, input: unknown): string {
     default:
       return issue.message;
   }
+}
+
+/** Among union branches that failed on exactly one issue, the issue deepest in the value. */
+function deepestSingle(branches: z.core.$ZodIssue[][]): z.core.$ZodIssue | null {
+  let best: z.core.$ZodIssue | null = null;
+  for (const branch of branches) {
+    const only = branch.length === 1 ? branch[0]! : null;
+    if (only && only.path.length > 0 && (!best || only.path.length > best.path.length)) best = only;
+  }
+  return best;
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -78,7 +88,12 @@ function validate(data: unknown): PlanProblem[] | Plan {
         for (const key of issue.keys)
           problems.push({ path: formatPath([...issue.path, key]), message: 'unknown key' });
       } else {
-        problems.push({ path: formatPath(issue.path), message: messageOf(issue, valueAt(data, issue.path)) });
+        // A union (condition, gate effect, basis) fails as a whole; point at the field inside
+        // it that is wrong (`awards[0].when.rank.top`), taken from the branch that got furthest.
+        const inner =
+          issue.code === 'invalid_union' && !('note' in issue) ? deepestSingle(issue.errors) : null;
+        const path = inner ? [...issue.path, ...inner.path] : issue.path;
+        problems.push({ path: formatPath(path), message: messageOf(inner ?? issue, valueAt(data, path)) });
       }
     }
   }

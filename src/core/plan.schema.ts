@@ -81,7 +81,7 @@ export const TargetsSchema = z
 const MetricCondition = z
   .object({
     metric: Name,
-    attainmentAtLeast: z.number().nonnegative().finite().optional(),
+    attainmentAtLeast: z.number().nonnegative('must not be negative').finite().optional(),
     actualAtLeast: z.number().finite().optional(),
   })
   .strict()
@@ -101,8 +101,14 @@ const RankCondition = z
   })
   .strict();
 
-export const PayoutConditionSchema = z.union([TierCondition, MetricCondition]);
-export const AwardConditionSchema = z.union([TierCondition, MetricCondition, RankCondition]);
+// When no form comes close, say which forms there are (zod's default is "Invalid input").
+const METRIC_FORM = '{ metric, attainmentAtLeast } or { metric, actualAtLeast }';
+export const PayoutConditionSchema = z.union([TierCondition, MetricCondition], {
+  error: `must be { tierAtLeast }, ${METRIC_FORM} (a bonus cannot depend on rank)`,
+});
+export const AwardConditionSchema = z.union([TierCondition, MetricCondition, RankCondition], {
+  error: `must be { tierAtLeast }, ${METRIC_FORM}, or { rank: { top, within? } }`,
+});
 export type AwardCondition = z.infer<typeof AwardConditionSchema>;
 
 export const GateSchema = z

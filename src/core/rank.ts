@@ -2,14 +2,14 @@
 // partner id ascending — a total order, so ranks never tie and never depend on
 // input order. `within` ranks inside groups of a partner field.
 import type { Partner } from './input.js';
-import type { Decimal } from './money.js';
+import { Decimal } from './money.js';
 import type { RankResult } from './results.js';
 
 export interface Rankable {
   partner: Partner;
-  scoreExact: Decimal;
   score: number;
-  baseActual: Decimal;
+  /** The payout base's actual (decimal text), the first tie-breaker. */
+  baseActual: string;
 }
 
 export function partnerField(partner: Partner, field: string): string | null {
@@ -19,16 +19,22 @@ export function partnerField(partner: Partner, field: string): string | null {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
 }
 
-function compare(a: Rankable, b: Rankable): number {
-  if (a.score !== b.score) return b.score - a.score;
-  const base = b.baseActual.comparedTo(a.baseActual);
+type Keyed = { item: Rankable; base: Decimal };
+
+function compare(a: Keyed, b: Keyed): number {
+  if (a.item.score !== b.item.score) return b.item.score - a.item.score;
+  const base = b.base.comparedTo(a.base);
   if (base !== 0) return base;
-  return a.partner.id < b.partner.id ? -1 : a.partner.id > b.partner.id ? 1 : 0;
+  const [x, y] = [a.item.partner.id, b.item.partner.id];
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** Ranks every partner overall and within each of `fields`. */
 export function rankAll(items: Rankable[], fields: string[]): Map<string, RankResult> {
-  const sorted = [...items].sort(compare);
+  const sorted = items
+    .map((item) => ({ item, base: new Decimal(item.baseActual) }))
+    .sort(compare)
+    .map((k) => k.item);
   const out = new Map<string, RankResult>();
   sorted.forEach((item, i) => {
     out.set(item.partner.id, { overall: i + 1, within: {}, of: { overall: sorted.length, within: {} } });

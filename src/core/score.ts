@@ -2,7 +2,7 @@
 // docs/incentive-model.md §4. Pure and deterministic: the clock (computedAt) is an
 // argument, and the output does not depend on the order of the input records.
 import { type Evaluation, evaluatePartner, metricConditionMet, tierConditionMet } from './evaluate.js';
-import { explainLines } from './explain.js';
+import { explainLines, rankAndAwardLines } from './explain.js';
 import { feedback, gateMessage } from './feedback.js';
 import { canonicalJson, sha256Hex } from './hash.js';
 import { type Decimal, moneyText, ZERO } from './money.js';
@@ -10,7 +10,7 @@ import { nextTier } from './next-tier.js';
 import { type Period, parsePeriod } from './periods.js';
 import type { Plan } from './plan.schema.js';
 import { type Credit, cmp, type Prepared, prepare, type Settled } from './prepare.js';
-import { rankAll } from './rank.js';
+import { type Rankable, rankAll } from './rank.js';
 import type {
   Adjustment,
   AwardResult,
@@ -65,74 +65,129 @@ export function scorePrepared(
   period: Period,
   options: Omit<ScoreOptions, 'period'> = {},
 ): ResultsDocument {
-  const { computedAt } = options;
+  const { partners, errors, ...header } = scoreUnrankedPrepared(plan, prepared, period, options);
+  return { ...header, results: rankResults(plan, partners, options), errors };
+}
+
+/**
+ * Pass 1 of scoring, for every partner: the result except what depends on the other
+ * partners (rank, rank awards, inputsHash). JSON-serializable, so the pipeline can
+ * store it per partner when one partner's deals change, and rank a whole tenant's
+ * period later with `rankResults`.
+ */
+export function scoreUnranked(plan: Plan, input: unknown, options: ScoreOptions): UnrankedDocument {
+  const period = resolvePeriod(plan, options.period);
+  return scoreUnrankedPrepared(plan, prepare(plan, input, period), period, options);
+}
+
+export interface UnrankedDocument extends Omit<ResultsDocument, 'results'> {
+  partners: UnrankedResult[];
+}
+
+function scoreUnrankedPrepared(
+  plan: Plan,
+  prepared: Prepared,
+  period: Period,
+  options: Omit<ScoreOptions, 'period'>,
+): UnrankedDocument {
   const hash = options.sha256 ?? sha256Hex;
-  const errors = [...prepared.errors];
   const planHash = hash(canonicalJson(plan));
-
-  const partners = [...prepared.partners.values()].sort((a, b) => cmp(a.id, b.id));
-  const evaluations = partners.map((p) => evaluatePartner(plan, prepared, p, period));
-  const ranks = rankAll(
-    evaluations.map((e) => ({
-      partner: e.partner,
-      scoreExact: e.scoreExact,
-      score: e.score,
-      baseActual: e.metrics.find((m) => m.metric.key === plan.payout.base)?.actual.value ?? ZERO,
-    })),
-    rankFields(plan),
+  // Each evaluation is dropped as soon as its partial result is built, so ten
+  // thousand of them never sit in memory together.
+  const partners = [...prepared.partners.values()]
+    .sort((a, b) => cmp(a.id, b.id))
+    .map((partner) => {
+      const e = evaluatePartner(plan, prepared, partner, period);
+      const earlier = (prepared.settled.get(partner.id) ?? []).map((s) => ({
+        ...s,
+        evaluation: evaluatePartner(plan, prepared, partner, s.period),
+      }));
+      return unrankedResult(plan, prepared, e, earlier, planHash, hash);
+    });
+  const errors = [...prepared.errors].sort(
+    (a, b) => cmp(a.type, b.type) || cmp(a.id, b.id) || cmp(a.reason, b.reason),
   );
-
-  const results = evaluations.map((e) => {
-    const earlier = (prepared.settled.get(e.partner.id) ?? []).map((s) => ({
-      ...s,
-      evaluation: evaluatePartner(plan, prepared, e.partner, s.period),
-    }));
-    return partnerResult(plan, prepared, e, ranks.get(e.partner.id)!, earlier, planHash, hash);
-  });
-
-  errors.sort((a, b) => cmp(a.type, b.type) || cmp(a.id, b.id) || cmp(a.reason, b.reason));
   return {
     planId: plan.id,
     planVersion: plan.version,
     period: period.key,
     currency: plan.currency,
-    ...(computedAt !== undefined ? { computedAt } : {}),
-    results,
+    ...(options.computedAt !== undefined ? { computedAt: options.computedAt } : {}),
+    partners,
     errors,
   };
 }
 
-function awardsFor(plan: Plan, e: Evaluation, rank: RankResult) {
-  const earned: { award: AwardResult; because: string }[] = [];
-  for (const award of plan.awards) {
-    const when = award.when;
-    let check: { met: boolean; because: string };
-    if ('tierAtLeast' in when) check = tierConditionMet(plan, e.tier, when.tierAtLeast);
-    else if ('rank' in when) {
-      const position = when.rank.within ? (rank.within[when.rank.within] ?? null) : rank.overall;
-      const scope = when.rank.within ? `by ${when.rank.within}` : 'overall';
-      check = {
-        met: position !== null && position <= when.rank.top,
-        because: `rank ${position ?? 'n/a'} ${scope} ${position !== null && position <= when.rank.top ? '≤' : '>'} ${when.rank.top}`,
-      };
-    } else check = metricConditionMet(e, when);
-    if (!check.met) continue;
-    const result: AwardResult = { type: award.type, name: award.name };
-    if (award.description !== undefined) result.description = award.description;
-    earned.push({ award: result, because: check.because });
-  }
-  return earned;
+/** Pass 2: ranks the partners of one period and completes their results. */
+export function rankResults(
+  plan: Plan,
+  partners: UnrankedResult[],
+  options: Pick<ScoreOptions, 'sha256'> = {},
+): PartnerResult[] {
+  const hash = options.sha256 ?? sha256Hex;
+  const ranks = rankAll(
+    partners.map((p) => p.rankable),
+    rankFields(plan),
+  );
+  return partners.map((p) => finishResult(plan, p, ranks.get(p.result.partnerId)!, hash));
 }
 
-function partnerResult(
+export interface EarnedAward {
+  /** Position in plan.awards, so awards keep the plan's order. */
+  index: number;
+  award: AwardResult;
+  because: string;
+}
+
+function earned(index: number, award: Plan['awards'][number], because: string): EarnedAward {
+  const result: AwardResult = { type: award.type, name: award.name };
+  if (award.description !== undefined) result.description = award.description;
+  return { index, award: result, because };
+}
+
+/** Awards decided by tier or metric (rank awards wait for the ranking). */
+function awardsWithoutRank(plan: Plan, e: Evaluation): EarnedAward[] {
+  const out: EarnedAward[] = [];
+  plan.awards.forEach((award, index) => {
+    const when = award.when;
+    if ('rank' in when) return;
+    const check =
+      'tierAtLeast' in when ? tierConditionMet(plan, e.tier, when.tierAtLeast) : metricConditionMet(e, when);
+    if (check.met) out.push(earned(index, award, check.because));
+  });
+  return out;
+}
+
+function rankAwards(plan: Plan, rank: RankResult): EarnedAward[] {
+  const out: EarnedAward[] = [];
+  plan.awards.forEach((award, index) => {
+    const when = award.when;
+    if (!('rank' in when)) return;
+    const position = when.rank.within ? (rank.within[when.rank.within] ?? null) : rank.overall;
+    if (position === null || position > when.rank.top) return;
+    const scope = when.rank.within ? `by ${when.rank.within}` : 'overall';
+    out.push(earned(index, award, `rank ${position} ${scope} ≤ ${when.rank.top}`));
+  });
+  return out;
+}
+
+export interface UnrankedResult {
+  result: Omit<PartnerResult, 'rank' | 'inputsHash'>;
+  /** Awards decided without rank, with their place in plan.awards. */
+  awards: EarnedAward[];
+  rankable: Rankable;
+  /** sha256 of everything the result depends on except the rank. */
+  factsHash: string;
+}
+
+function unrankedResult(
   plan: Plan,
   prepared: Prepared,
   e: Evaluation,
-  rank: RankResult,
   earlier: (Settled & { evaluation: Evaluation })[],
   planHash: string,
   hash: (text: string) => string,
-): PartnerResult {
+): UnrankedResult {
   const currency = plan.currency;
   const adjustments: Adjustment[] = [];
   for (const s of earlier) {
@@ -167,33 +222,65 @@ function partnerResult(
     metrics[m.metric.key] = entry;
   }
 
-  const awards = awardsFor(plan, e, rank);
   return {
-    partnerId: e.partner.id,
-    score: e.score,
-    tier: plan.tiers.levels[e.tier]!.name,
-    metrics,
-    gatesFailed: e.gatesFailed.map((g) => ({
-      metric: g.gate.metric,
-      min: g.gate.min,
-      actual: g.actual === null ? null : g.actual.toDecimalPlaces(4).toString(),
-      effect: g.gate.effect,
-      message: gateMessage(plan, views, g),
-    })),
-    payout: {
-      base: moneyText(e.payout.base, currency),
-      tierBonus: moneyText(e.payout.tierBonus, currency),
-      bonuses: e.payout.bonuses.map((b) => ({ name: b.name, amount: moneyText(b.amount, currency) })),
-      capReduction: moneyText(e.payout.capReduction, currency),
-      adjustments,
-      total: totalText,
+    result: {
+      partnerId: e.partner.id,
+      score: e.score,
+      tier: plan.tiers.levels[e.tier]!.name,
+      metrics,
+      gatesFailed: e.gatesFailed.map((g) => ({
+        metric: g.gate.metric,
+        min: g.gate.min,
+        actual: g.actual === null ? null : g.actual.toDecimalPlaces(4).toString(),
+        effect: g.gate.effect,
+        message: gateMessage(plan, views, g),
+      })),
+      payout: {
+        base: moneyText(e.payout.base, currency),
+        tierBonus: moneyText(e.payout.tierBonus, currency),
+        bonuses: e.payout.bonuses.map((b) => ({ name: b.name, amount: moneyText(b.amount, currency) })),
+        capReduction: moneyText(e.payout.capReduction, currency),
+        adjustments,
+        total: totalText,
+      },
+      awards: [],
+      nextTier: nextTier(plan, e),
+      feedback: feedback(plan, views),
+      explain: explainLines(plan, e, views, { adjustments, total: totalText }),
     },
+    awards: awardsWithoutRank(plan, e),
+    rankable: {
+      partner: e.partner,
+      score: e.score,
+      baseActual: (e.metrics.find((m) => m.metric.key === plan.payout.base)?.actual.value ?? ZERO).toString(),
+    },
+    factsHash: hash(hashedFacts(prepared, e, earlier, planHash)),
+  };
+}
+
+function finishResult(
+  plan: Plan,
+  p: UnrankedResult,
+  rank: RankResult,
+  hash: (text: string) => string,
+): PartnerResult {
+  const awards = [...p.awards, ...rankAwards(plan, rank)].sort((a, b) => a.index - b.index);
+  // The rank's keys are built in a fixed order (rankAll), so plain JSON is canonical.
+  const r = p.result;
+  // Keys in the order of the contract's example (docs/incentive-model.md §4).
+  return {
+    partnerId: r.partnerId,
+    score: r.score,
+    tier: r.tier,
+    metrics: r.metrics,
+    gatesFailed: r.gatesFailed,
+    payout: r.payout,
     awards: awards.map((a) => a.award),
     rank,
-    nextTier: nextTier(plan, e),
-    feedback: feedback(plan, views),
-    explain: explainLines(plan, e, views, { adjustments, total: totalText, awards, rank }),
-    inputsHash: hash(hashedFacts(prepared, e, earlier, rank, planHash)),
+    nextTier: r.nextTier,
+    feedback: r.feedback,
+    explain: [...r.explain, ...rankAndAwardLines(rank, awards)],
+    inputsHash: hash(`${p.factsHash}\n${JSON.stringify(rank)}`),
   };
 }
 
@@ -209,7 +296,6 @@ function hashedFacts(
   prepared: Prepared,
   e: Evaluation,
   earlier: { period: Period; payout: Decimal; evaluation: Evaluation }[],
-  rank: RankResult,
   planHash: string,
 ): string {
   const credits: Credit[] = [...e.credits, ...earlier.flatMap((s) => s.evaluation.credits)];
@@ -244,7 +330,5 @@ function hashedFacts(
   }
   for (const c of currencies) lines.push(`${c}=${prepared.rates.get(c)?.toString() ?? ''}`);
   for (const st of earlier) lines.push(`${st.period.key}:${st.payout.toString()}`);
-  // Object keys of the rank are built in a fixed order (rankAll), so plain JSON is canonical.
-  lines.push(JSON.stringify(rank));
   return lines.join('\n');
 }

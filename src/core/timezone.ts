@@ -77,5 +77,10 @@ export function instantOf(
   const first = offsetAt(timeZone, guess);
   const candidate = guess - first;
   const second_ = offsetAt(timeZone, candidate);
-  return second_ === first ? candidate : guess - second_;
+  if (second_ === first) return candidate;
+  const other = guess - second_;
+  if (offsetAt(timeZone, other) === second_) return other;
+  // Neither offset reads this wall time: it falls in a gap. The later reading is the
+  // instant the clocks jump (00:00 that never happens → the first instant of the day).
+  return Math.max(candidate, other);
 }

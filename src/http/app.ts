@@ -1,0 +1,133 @@
+// The Fastify application, built from its dependencies so tests can drive it with
+// app.inject() and no port. Order: third-party plugins (helmet, rate limit, OpenAPI),
+// then error handling, then route groups by audience.
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { Redis } from 'ioredis';
+import type { Queues } from '../jobs/queue-factory.js';
+import type { Logger } from '../log.js';
+import { httpDuration } from '../metrics.js';
+import type { Keyring } from '../secrets/keyring.js';
+import type { Database } from '../store/sql.js';
+import { installAdminAuth } from './auth.js';
+import { ApiError, installErrorHandling } from './errors.js';
+import { adminPlanRoutes } from './routes/admin-plans.routes.js';
+import { adminStatusRoutes } from './routes/admin-status.routes.js';
+import { adminTenantRoutes } from './routes/admin-tenants.routes.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { metricsRoutes } from './routes/metrics.routes.js';
+
+export interface AppDeps {
+  db: Database;
+  queues: Queues;
+  keyring: Keyring;
+  logger: Logger;
+  /** Bytes; default 256 KiB. */
+  bodyLimit?: number;
+  /** Requests per minute per client IP; 0 disables. `redisUrl` shares counters across instances. */
+  rateLimit?: { perMinute: number; redisUrl?: string };
+  publicUrl?: string;
+}
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+}
+
+export const ADMIN_PREFIX = '/api/admin';
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { routesSeen: RouteInfo[] }> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: deps.bodyLimit ?? 256 * 1024,
+    requestIdHeader: false,
+    trustProxy: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  // Every route, as registered: the isolation tests generate their cases from this.
+  const routesSeen: RouteInfo[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) if (method !== 'HEAD') routesSeen.push({ method, url: route.url });
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(helmet, {
+    // The Swagger UI at /docs needs its own static CSP (set by the UI plugin).
+    contentSecurityPolicy: { directives: { frameAncestors: ["'none'"] } },
+    frameguard: { action: 'deny' },
+  });
+
+  const rl = deps.rateLimit ?? { perMinute: 600 };
+  let rateRedis: Redis | null = null;
+  if (rl.perMinute > 0) {
+    if (rl.redisUrl) {
+      rateRedis = new Redis(rl.redisUrl, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        connectTimeout: 2000,
+        retryStrategy: (n) => Math.min(n * 200, 2000),
+      });
+      rateRedis.on('error', () => undefined);
+      app.addHook('onClose', async () => rateRedis?.disconnect());
+    }
+    await app.register(rateLimit, {
+      max: rl.perMinute,
+      timeWindow: 60_000,
+      // Redis down must not take the API down with it.
+      skipOnError: true,
+      ...(rateRedis ? { redis: rateRedis, nameSpace: 'ci-rate:' } : {}),
+      errorResponseBuilder: (_req, ctx) =>
+        new ApiError(ctx.statusCode, 'rate_limited', `rate limit exceeded; retry in ${ctx.after}`) as never,
+    });
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'channel-incentives',
+        description: 'Admin API, health and metrics of the channel-incentives server.',
+        version: '1',
+      },
+      servers: deps.publicUrl ? [{ url: deps.publicUrl }] : [],
+      components: {
+        securitySchemes: { adminKey: { type: 'http', scheme: 'bearer', description: 'admin API key' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  installErrorHandling(app);
+
+  await app.register(healthRoutes({ db: deps.db, queues: deps.queues }));
+  await app.register(metricsRoutes({ queues: deps.queues }));
+  await app.register(
+    async (admin) => {
+      installAdminAuth(admin, deps.db);
+      await admin.register(adminTenantRoutes({ db: deps.db, keyring: deps.keyring }));
+      await admin.register(adminPlanRoutes({ db: deps.db }));
+      await admin.register(adminStatusRoutes({ db: deps.db }));
+    },
+    { prefix: ADMIN_PREFIX },
+  );
+
+  return Object.assign(app, { routesSeen });
+}

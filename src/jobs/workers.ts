@@ -1,0 +1,23 @@
+// The workers a `--role worker|all` process runs. Each entry starts one worker on
+// its queue; the pipeline's workers (sync, recalc, writeback, ...) register here.
+
+import type { Logger } from '../log.js';
+import type { Keyring } from '../secrets/keyring.js';
+import type { Store } from '../store/database.js';
+import { startPingWorker } from './ping.worker.js';
+import type { Queues } from './queue-factory.js';
+
+export interface WorkerDeps {
+  queues: Queues;
+  store: Store;
+  keyring: Keyring;
+  logger: Logger;
+}
+
+export const workerStarters: Array<(deps: WorkerDeps) => void> = [
+  ({ queues }) => void startPingWorker(queues),
+];
+
+export function startWorkers(deps: WorkerDeps): void {
+  for (const start of workerStarters) start(deps);
+}

@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parsePlan, rankResults, score, scoreUnranked } from '../../src/core/index.js';
+
+const parsed = parsePlan(readFileSync(new URL('../../examples/plan.yaml', import.meta.url), 'utf8'));
+if (!parsed.ok) throw new Error('example plan invalid');
+const plan = parsed.plan;
+const input = JSON.parse(readFileSync(new URL('../../examples/data.json', import.meta.url), 'utf8'));
+
+describe('scoring in two passes (per partner, then per period)', () => {
+  it('gives the same results as score() after a JSON round trip, as the pipeline stores them', () => {
+    const whole = score(plan, input, { period: '2027-Q1', computedAt: 'T' });
+    const unranked = scoreUnranked(plan, input, { period: '2027-Q1', computedAt: 'T' });
+    const stored = JSON.parse(JSON.stringify(unranked.partners));
+    expect(rankResults(plan, stored)).toEqual(whole.results);
+    expect(unranked.errors).toEqual(whole.errors);
+  });
+
+  it('re-ranks one partner’s fresh pass-1 result against the others’ stored ones', () => {
+    const before = scoreUnranked(plan, input, { period: '2027-Q1' }).partners;
+    const changed = structuredClone(input);
+    changed.deals.find((d: { id: string }) => d.id === 'D7').status = 'won';
+    changed.deals.find((d: { id: string }) => d.id === 'D7').closedAt = '2027-03-01';
+    const onlyP3 = scoreUnranked(plan, changed, { period: '2027-Q1' }).partners.find(
+      (p) => p.result.partnerId === 'P3',
+    )!;
+    const mixed = before.map((p) => (p.result.partnerId === 'P3' ? onlyP3 : p));
+    expect(rankResults(plan, mixed)).toEqual(score(plan, changed, { period: '2027-Q1' }).results);
+  });
+});
