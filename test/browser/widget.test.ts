@@ -186,13 +186,15 @@ describe('Zoho related-list widget (stand-in host)', () => {
       const { page, frame } = await openZoho('en-US');
       expect(await text(frame, '[role=status].notice')).toContain('Showing the result stored in the CRM');
       expect(await text(frame, '[data-testid=tier]')).toBe('Gold');
-      // Labels and tiers come from the plan summary stored with the result; no what-if without our server.
+      // Without the plan, labels come from the metric keys; no what-if without our server.
       expect(await frame.locator('.metric-name').allTextContents()).toEqual([
         'Revenue',
         'New customers',
-        'Market coverage',
-        'Customer satisfaction',
+        'Coverage',
+        'Csat',
       ]);
+      expect(await text(frame, '[data-testid=payout]')).toBe('¥62,720');
+      expect(await text(frame, '.stat-score .muted')).toBe('10.08 points to Platinum');
       expect(await frame.locator('.card-whatif').textContent()).toContain(
         'What-if needs the incentive server',
       );

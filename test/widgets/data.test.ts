@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { toResultFields } from '../../connectors/result-fields.js';
 import { score } from '../../src/core/index.js';
 import { DEMO_NOW } from '../../widgets/dev/demo-data.js';
 import { FixtureWidgetData } from '../../widgets/shared/fixture.data.js';
 import { HttpWidgetData } from '../../widgets/shared/http.data.js';
+import { metricLabel } from '../../widgets/shared/insights.js';
 import { parsePayload } from '../../widgets/shared/payload.schema.js';
 import { WidgetDataError, type WidgetPayload } from '../../widgets/shared/types.js';
-import { compactDetails, parseDetails } from '../../widgets/zoho/details.js';
+import { parseDetails, payloadFromRecord } from '../../widgets/zoho/details.js';
 import { ZohoWidgetData } from '../../widgets/zoho/zoho.data.js';
 import type { ZohoHost } from '../../widgets/zoho/zoho-sdk.js';
 import { demo, payloadFor } from './helpers.js';
@@ -120,25 +122,40 @@ describe('HTTP data source', () => {
 });
 
 describe('Zoho: Incentive_Details and the CRM fallback', () => {
+  // Exactly what the write-back stores: the connectors' toResultFields (connectors/result-fields.ts).
+  const doc = score(demo.plan, demo.input, { period: '2027-Q1', computedAt: DEMO_NOW });
   const details = (p: WidgetPayload) =>
-    compactDetails({
-      planId: 'channel-2027',
-      planVersion: 1,
-      plan: demo.plan,
-      period: p.period,
-      currency: p.currency,
-      computedAt: p.computedAt ?? undefined,
-      result: p.result,
-    });
+    toResultFields(doc, doc.results.find((r) => r.partnerId === p.partner.id)!).details;
 
-  it('round-trips the compact JSON without explain, hashes or deal ids, within a Zoho text area', () => {
+  it('reads the details the write-back stores, and ignores anything else', () => {
     const p = payloadFor('P1');
-    const text = details(p);
-    expect(text.length).toBeLessThan(32_000);
-    expect(text).not.toMatch(/explain|inputsHash|dealIds/);
-    expect(parseDetails(text)?.result.nextTier).toEqual(p.result.nextTier);
+    const parsed = parseDetails(details(p));
+    expect(parsed?.nextTier).toEqual(p.result.nextTier);
+    expect(parsed?.payout).toEqual(p.result.payout);
     expect(parseDetails('{"v":2}')).toBeNull();
     expect(parseDetails('not json')).toBeNull();
+  });
+
+  it('renders a stored result as the same view data, labels made from metric keys', () => {
+    const p = payloadFor('P3');
+    const fromRecord = payloadFromRecord(
+      'P3',
+      { Account_Name: 'Northwind Resellers' },
+      parseDetails(details(p))!,
+    );
+    const r = fromRecord.result;
+    expect([r.score, r.tier, r.payout.total, r.rank.overall, r.rank.of.overall]).toEqual([
+      39.5,
+      'Registered',
+      '0.00',
+      4,
+      5,
+    ]);
+    expect(r.gatesFailed[0]?.message.en).toBe(
+      'Customer satisfaction is 3.6, below the required 4: no payout this period.',
+    );
+    expect(r.feedback).toEqual(p.result.feedback);
+    expect(metricLabel(null, 'newCustomers', 'en')).toBe('New customers');
   });
 
   const host = (record: Record<string, unknown> | Error): ZohoHost => ({
@@ -171,7 +188,6 @@ describe('Zoho: Incentive_Details and the CRM fallback', () => {
     expect(p.degraded).toBe(true);
     expect(p.result.tier).toBe('Gold');
     expect(p.input).toBeNull();
-    expect(p.planView?.metrics.map((m) => m.key)).toEqual(['revenue', 'newCustomers', 'coverage', 'csat']);
   });
 
   it("fails with the server's reason when the record has no stored result, and with the CRM's when both fail", async () => {

@@ -113,7 +113,7 @@ describe('metric labels', () => {
   it('uses the plan label per locale and falls back to the key', () => {
     expect(metricLabel(demo.plan, 'coverage', 'en')).toBe('Market coverage');
     expect(metricLabel(demo.plan, 'coverage', 'zh-CN')).toBe('市场覆盖');
-    expect(metricLabel(null, 'coverage', 'en')).toBe('coverage');
+    expect(metricLabel(null, 'coverage', 'en')).toBe('Coverage');
   });
 });
 

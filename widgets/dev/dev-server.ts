@@ -8,10 +8,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { toResultFields } from '../../connectors/result-fields.js';
+import { parseZohoSettings } from '../../connectors/zoho/zoho.settings.js';
+import { toZohoRecord } from '../../connectors/zoho/zoho.write.js';
 import type { ResultsDocument } from '../../src/core/index.js';
 import { buildPayload } from '../shared/fixture.data.js';
 import { WidgetDataError } from '../shared/types.js';
-import { compactDetails } from '../zoho/details.js';
 import { DEMO_NOW, loadDemo, REPO } from './demo-data.js';
 
 export interface DevServerOptions {
@@ -93,33 +95,17 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const payload = (partnerId: string, period?: string) =>
     buildPayload(plan, input, { partnerId, period, now, cache });
 
+  const zohoSettings = parseZohoSettings({});
+  /** The Account as Zoho would return it after our write-back: the connectors' own writer builds the fields. */
   function zohoRecord(id: string): Record<string, unknown> | null {
     const partner = partners.find((p) => p.id === id);
     if (!partner) return null;
-    const p = payload(id);
-    const r = p.result;
-    return {
-      id,
-      Account_Name: partner.name,
-      Incentive_Tier: r.tier,
-      Incentive_Score: r.score,
-      Incentive_Payout: Number(r.payout.total),
-      Incentive_Period: p.period,
-      Incentive_Rank: r.rank.overall,
-      Incentive_Next_Tier: r.nextTier?.name ?? null,
-      Incentive_Next_Tier_Gap: r.nextTier?.scoreGap ?? null,
-      Incentive_Awards: r.awards.map((a) => a.name).join('; '),
-      Incentive_Updated: p.computedAt,
-      Incentive_Details: compactDetails({
-        planId: plan.id,
-        planVersion: plan.version,
-        plan,
-        period: p.period,
-        currency: p.currency,
-        computedAt: p.computedAt ?? undefined,
-        result: r,
-      }),
-    };
+    const period = payload(id).period;
+    const doc = cache.get(period)!;
+    const result = doc.results.find((r) => r.partnerId === id)!;
+    // Zoho record ids are numeric; the stand-in's partner ids are the examples' ("P1").
+    const body = toZohoRecord({ partnerId: '1', fields: toResultFields(doc, result) }, zohoSettings);
+    return { ...body, id, Account_Name: partner.name };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

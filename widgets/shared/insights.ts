@@ -14,10 +14,20 @@ const DEFAULT_LABELS: Record<Metric['kind'], { en: string; 'zh-CN': string }> = 
   partnerAttribute: { en: '', 'zh-CN': '' },
 };
 
-/** The metric's label from the plan, else a default by kind, else its key. */
+/** `newCustomers` → `New customers`: a readable fallback when no plan names the metric. */
+export function humanize(key: string): string {
+  const words = key
+    .replace(/[_-]+/g, ' ')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .trim()
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** The metric's label from the plan, else a default by kind, else its key made readable. */
 export function metricLabel(plan: PlanView | null, key: string, locale: Locale): string {
   const metric = plan?.metrics.find((m) => m.key === key);
-  if (!metric) return key;
+  if (!metric) return humanize(key);
   if (typeof metric.label === 'string') return metric.label;
   const own = metric.label?.[locale];
   if (own) return own;

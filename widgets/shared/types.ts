@@ -53,8 +53,6 @@ export interface WidgetPayload {
   input: unknown | null;
   /** Set by a host data source that fell back to the CRM's stored result (server unreachable). */
   degraded?: boolean;
-  /** With `plan` null: what the stored result carries of the plan, for labels and tiers. */
-  planView?: PlanView;
 }
 
 /** Where the widget's data comes from. One implementation per host; fixtures for demos and tests. */

@@ -8,9 +8,9 @@ export interface ViewHandlers {
   onRetry(): void;
 }
 
-/** The plan for display: the full plan, or the summary a stored CRM result carries. */
+/** The plan for display (null when only the CRM's stored result is at hand). */
 export function planOf(p: WidgetPayload): PlanView | null {
-  return p.plan ?? p.planView ?? null;
+  return p.plan;
 }
 
 export function tierClass(tier: string): string {

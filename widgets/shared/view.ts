@@ -119,7 +119,12 @@ function summary(p: WidgetPayload, locale: Locale): HTMLElement {
         { class: 'muted small' },
         next && nextMin !== undefined
           ? t(locale, 'scoreOf', { max: formatNumber(locale, nextMin), tier: tierLabel(locale, next.name) })
-          : t(locale, 'topTier'),
+          : next
+            ? t(locale, 'scoreGapTo', {
+                gap: formatNumber(locale, next.scoreGap),
+                tier: tierLabel(locale, next.name),
+              })
+            : t(locale, 'topTier'),
       ),
       ladder(p, locale),
     ),

@@ -1,89 +1,96 @@
 // `Incentive_Details` on the partner's Account: the compact JSON the write-back stores
-// (docs/widget.md §3). The widget can draw the current result from it alone.
-
+// (`WidgetDetails` in connectors/result-fields.ts, written by the connectors' toResultFields).
+// The widget draws the current result from it alone when our server cannot be reached.
 import { z } from 'zod';
+import type { WidgetDetails } from '../../connectors/result-fields.js';
 import type { PartnerResult } from '../../src/core/index.js';
-import { PartnerResultSchema } from '../shared/payload.schema.js';
-import type { PlanView, WidgetPayload } from '../shared/types.js';
+import type { WidgetPayload } from '../shared/types.js';
 
-/** The plan parts the view needs to label a stored result (names, labels, caps, tiers, awards). */
-const PlanViewSchema = z.looseObject({
-  name: z.string(),
-  version: z.number(),
-  metrics: z.array(z.looseObject({ key: z.string(), kind: z.string(), weight: z.number() })),
-  tiers: z.looseObject({
-    basis: z.unknown(),
-    levels: z.array(z.looseObject({ name: z.string(), min: z.number() })),
-  }),
-  awards: z.array(
-    z.looseObject({ type: z.string(), name: z.string(), when: z.record(z.string(), z.unknown()) }),
-  ),
-});
+const Dec = z.string().regex(/^[+-]?\d+(\.\d+)?$/);
+const Msg = z.object({ en: z.string(), 'zh-CN': z.string() });
+const FeedbackItem = z.looseObject({ metric: z.string(), attainment: z.number(), message: Msg });
 
-export const IncentiveDetailsSchema = z.object({
+/** Version 1 of the stored details; anything else is ignored (the widget then needs our server). */
+export const WidgetDetailsSchema = z.looseObject({
   v: z.literal(1),
-  planId: z.string(),
-  planVersion: z.number(),
-  plan: PlanViewSchema.optional(),
-  period: z.string(),
+  plan: z.object({ id: z.string(), version: z.number() }),
+  period: z.string().min(1),
   currency: z.string().regex(/^[A-Z]{3}$/),
   computedAt: z.string().nullable(),
-  result: PartnerResultSchema,
+  score: z.number(),
+  tier: z.string(),
+  payout: z.looseObject({
+    base: Dec,
+    tierBonus: Dec,
+    bonuses: z.array(z.object({ name: z.string(), amount: Dec })),
+    adjustments: z.array(z.looseObject({ period: z.string(), amount: Dec, kind: z.string() })),
+    total: Dec,
+  }),
+  metrics: z.record(
+    z.string(),
+    z.looseObject({
+      actual: Dec.nullable(),
+      target: Dec.nullable(),
+      attainment: z.number().nullable(),
+      weight: z.number(),
+      points: z.number().nullable(),
+      /** Not written today; used when present (money vs counts). */
+      kind: z.string().optional(),
+    }),
+  ),
+  gatesFailed: z.array(z.looseObject({ metric: z.string(), message: Msg })),
+  awards: z.array(z.looseObject({ type: z.string(), name: z.string() })),
+  rank: z.object({
+    overall: z.number(),
+    of: z.number(),
+    within: z.record(z.string(), z.number().nullable()),
+  }),
+  nextTier: z
+    .object({ name: z.string(), scoreGap: z.number(), byMetric: z.record(z.string(), Dec.nullable()) })
+    .nullable(),
+  feedback: z.object({ strengths: z.array(FeedbackItem), improvements: z.array(FeedbackItem) }).nullable(),
+  inputsHash: z.string().optional(),
 });
-export type IncentiveDetails = z.infer<typeof IncentiveDetailsSchema>;
 
-/** What the write-back puts in the field: the result without `explain`, hashes and deal ids. */
-export function compactDetails(doc: {
-  planId: string;
-  planVersion: number;
-  /** The active plan (only its display parts are kept). */
-  plan?: PlanView;
-  period: string;
-  currency: string;
-  computedAt?: string;
-  result: PartnerResult;
-}): string {
-  const { explain: _explain, inputsHash: _hash, ...rest } = doc.result;
-  const metrics = Object.fromEntries(
-    Object.entries(rest.metrics).map(([k, { dealIds: _ids, ...m }]) => [k, m]),
-  );
-  return JSON.stringify({
-    v: 1,
-    planId: doc.planId,
-    planVersion: doc.planVersion,
-    plan: doc.plan
-      ? {
-          name: doc.plan.name,
-          version: doc.plan.version,
-          metrics: doc.plan.metrics,
-          tiers: doc.plan.tiers,
-          awards: doc.plan.awards,
-        }
-      : undefined,
-    period: doc.period,
-    currency: doc.currency,
-    computedAt: doc.computedAt ?? null,
-    result: { ...rest, metrics },
-  });
-}
-
-export function parseDetails(text: unknown): IncentiveDetails | null {
+export function parseDetails(text: unknown): WidgetDetails | null {
   if (typeof text !== 'string' || text.trim() === '') return null;
   try {
-    const parsed = IncentiveDetailsSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
+    const parsed = WidgetDetailsSchema.safeParse(JSON.parse(text));
+    return parsed.success ? (parsed.data as unknown as WidgetDetails) : null;
   } catch {
     return null;
   }
 }
 
-/** A payload from the CRM record alone: no plan, history or what-if (shown as degraded). */
+/**
+ * A payload from the CRM record alone: the stored result without plan, history or what-if
+ * (shown as degraded; metric labels fall back to their keys).
+ */
 export function payloadFromRecord(
   recordId: string,
   record: Record<string, unknown>,
-  d: IncentiveDetails,
+  d: WidgetDetails,
 ): WidgetPayload {
   const name = typeof record.Account_Name === 'string' ? record.Account_Name : recordId;
+  const metrics: PartnerResult['metrics'] = {};
+  for (const [key, m] of Object.entries(d.metrics)) {
+    const kind = (m as { kind?: string }).kind;
+    metrics[key] = { ...m, kind: (kind ?? 'unknown') as never, targetSource: null, dealIds: [] };
+  }
+  const result: PartnerResult = {
+    partnerId: recordId,
+    score: d.score,
+    tier: d.tier,
+    metrics,
+    gatesFailed: d.gatesFailed as PartnerResult['gatesFailed'],
+    payout: d.payout,
+    awards: d.awards,
+    rank: { overall: d.rank.overall, within: d.rank.within, of: { overall: d.rank.of, within: {} } },
+    nextTier: d.nextTier,
+    feedback: d.feedback ?? { strengths: [], improvements: [] },
+    explain: [],
+    inputsHash: d.inputsHash ?? '',
+  };
   return {
     partner: { id: recordId, name, level: null, region: null },
     period: d.period,
@@ -91,11 +98,10 @@ export function payloadFromRecord(
     computedAt: d.computedAt,
     currency: d.currency,
     plan: null,
-    result: { explain: [], inputsHash: '', ...d.result } as unknown as PartnerResult,
+    result,
     history: [],
     openDeals: [],
     input: null,
     degraded: true,
-    planView: d.plan as PlanView | undefined,
   };
 }
