@@ -42,4 +42,8 @@ fi
 if ! psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname='test'" 2>/dev/null | grep -q 1; then
   psql -h 127.0.0.1 -U postgres -c "create database test" >/dev/null
 fi
-echo "services: redis and postgresql ready"
+# Browser tests (test/browser): Debian's chromium, driven by playwright-core, and a CJK font
+# so zh-CN pages render real glyphs in screenshots.
+need_pkg chromium
+need_pkg fonts-wqy-microhei
+echo "services: redis, postgresql and chromium ready"

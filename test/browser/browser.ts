@@ -1,0 +1,69 @@
+// Shared set-up for browser tests: build the widgets once per file, start the local stand-in
+// server, drive Debian's chromium through playwright-core (no browser download).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { build } from 'vite';
+import { REPO } from '../../widgets/dev/demo-data.js';
+import { type DevServer, startDevServer } from '../../widgets/dev/dev-server.js';
+
+export const ARTIFACTS = join(REPO, 'test-artifacts');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function buildWidgets(): Promise<void> {
+  await build({ configFile: join(REPO, 'widgets', 'vite.config.ts'), logLevel: 'error' });
+}
+
+export interface Harness {
+  browser: Browser;
+  server: DevServer;
+  context(options?: { locale?: string; width?: number; height?: number }): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await buildWidgets();
+  const server = await startDevServer();
+  // launch() gives every run a new, empty user-data-dir of its own.
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  const sdk = join(REPO, 'dist', 'widgets', 'host', 'zoho-sdk-standin.js');
+  return {
+    browser,
+    server,
+    async context(options = {}) {
+      const context = await browser.newContext({
+        locale: options.locale ?? 'en-US',
+        timezoneId: 'Asia/Shanghai',
+        viewport: { width: options.width ?? 1180, height: options.height ?? 900 },
+        deviceScaleFactor: 1,
+      });
+      // No network: Zoho's CDN SDK is answered with the stand-in that speaks the same protocol.
+      await context.route('https://live.zwidgets.com/**', (route) =>
+        route.fulfill({ path: sdk, contentType: 'text/javascript; charset=utf-8' }),
+      );
+      await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/]|live\.zwidgets\.com\/)/, (route) => route.abort());
+      return context;
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/** The Zoho stand-in host page showing `record` with the widget served from the app origin. */
+export function zohoHostUrl(server: DevServer, record = 'P1', extra: Record<string, string> = {}): string {
+  const q = new URLSearchParams({ widgetOrigin: server.appOrigin, record, ...extra });
+  return `${server.crmOrigin}/host/zoho-host.html?${q}`;
+}
