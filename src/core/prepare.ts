@@ -224,19 +224,26 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
   const needsFirstWon = plan.metrics.some((m) => m.kind === 'newCustomers');
   for (let i = 0; i < dealList.length; i++) {
     const raw = dealList[i];
+    // Only won deals closed before the horizon feed numbers. Everything else is checked
+    // just far enough to know what it is; what-if checks the open deals it closes.
+    const won = isObj(raw) && raw.status === 'won' && typeof raw.id === 'string' && raw.id !== '';
+    if (!won) {
+      const problem = checkDeal(raw, rates, plan.currency, true);
+      if (typeof problem === 'string') errors.push({ type: 'deal', id: idOf(raw, i), reason: problem });
+      continue;
+    }
+    const closedMs = typeof raw.closedAt === 'string' ? readClosedAt(raw.closedAt) : undefined;
+    if (closedMs !== undefined && closedMs >= horizon) continue;
     const problem = checkDeal(raw, rates, plan.currency);
     if (typeof problem === 'string') {
       errors.push({ type: 'deal', id: idOf(raw, i), reason: problem });
       continue;
     }
-    const deal = raw as Deal;
-    if (problem === LOST || deal.status !== 'won') continue;
-    const closedMs = readClosedAt(deal.closedAt as string);
+    const deal = raw as unknown as Deal;
     if (closedMs === undefined) {
       errors.push({ type: 'deal', id: deal.id, reason: CLOSED_AT_FORMAT });
       continue;
     }
-    if (closedMs >= horizon) continue;
     const checked = creditsOf(deal, partners);
     if (typeof checked === 'string') {
       errors.push({ type: 'deal', id: deal.id, reason: checked });
@@ -303,6 +310,8 @@ export function checkDeal(
   raw: unknown,
   rates: Map<string, Decimal>,
   planCurrency: string,
+  /** Stop after id and status (for deals that feed no number). */
+  identityOnly = false,
 ): typeof LOST | string | null {
   if (!isObj(raw)) return 'must be an object';
   if (typeof raw.id !== 'string' || raw.id === '') return 'id must be a non-empty string';
@@ -310,6 +319,7 @@ export function checkDeal(
   if (status !== 'won' && status !== 'open' && status !== 'lost')
     return 'status must be one of open, won, lost';
   if (status === 'lost') return LOST;
+  if (identityOnly) return null;
   const amount = raw.amount;
   if (!isDecimalText(amount)) return 'amount must be a decimal number written as a string, e.g. "1250.00"';
   if (amount.charCodeAt(0) === 45 && !new Decimal(amount).isZero()) return 'amount must not be negative';
