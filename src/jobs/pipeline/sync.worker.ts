@@ -8,8 +8,8 @@
 // - a run (`runId`; `full: true` without one starts a run): a full sync or a full
 //   recalculation, resumable and observable through its sync_runs row (run.ts).
 import type { Job } from 'bullmq';
-import { DelayedError } from 'bullmq';
-import type { CrmConnector } from '../../../connectors/contract.js';
+import { DelayedError, UnrecoverableError } from 'bullmq';
+import { type CrmConnector, CrmError } from '../../../connectors/contract.js';
 import type { TenantId } from '../../store/ids.js';
 import { getInboxRows, markInbox } from '../../store/repos/inbox.repo.js';
 import { createRun, finishRun, getRun, noteRunError } from '../../store/repos/runs.repo.js';
@@ -45,9 +45,12 @@ export async function processSync(ctx: PipelineContext, job: Job<Payload<'sync'>
     } catch (final) {
       if (runId && !(final instanceof DelayedError)) {
         const message = (final as Error).message;
-        const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        // A permanent CRM refusal (bad request, missing permission) will not pass by retrying.
+        const permanent = final instanceof CrmError && final.classification.kind === 'permanent';
+        const last = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
         if (last) await finishRun(ctx.store.db, tenantId, runId, { status: 'failed', error: message });
         else await noteRunError(ctx.store.db, tenantId, runId, message);
+        if (permanent) throw new UnrecoverableError(message);
       }
       throw final;
     }
