@@ -49,6 +49,7 @@ export async function pipelineHarness(
     store?: StoreKind;
     queue?: 'postgres' | 'redis';
     seed?: { seed: number; partners: number; deals: number };
+    planSource?: string;
   } = {},
 ): Promise<PipelineHarness> {
   const sb = await ZohoSandbox.start({ seed: opts.seed ?? { seed: 11, partners: 40, deals: 800 } });
@@ -77,7 +78,9 @@ export async function pipelineHarness(
     },
     'test',
   );
-  const uploaded = await uploadPlan(store.db, tenant.id, PLAN_SOURCE, 'yaml', 'test', { activate: true });
+  const uploaded = await uploadPlan(store.db, tenant.id, opts.planSource ?? PLAN_SOURCE, 'yaml', 'test', {
+    activate: true,
+  });
   if (!uploaded.ok) throw new Error(JSON.stringify(uploaded.problems));
   const clock = { now: new Date('2026-12-15T04:00:00Z') };
   const ctx = pipelineContext({

@@ -15,6 +15,7 @@ import { getSyncStates, putSyncState } from '../../store/repos/settings.repo.js'
 import { enqueueTouched, quarantine, Touched } from './apply-changes.js';
 import { type ActivePlan, activePlan, currentPeriod, type PipelineContext } from './context.js';
 import { syncDeletions, syncEntitySince } from './incremental.js';
+import { enqueueWriteback } from './enqueue.js';
 import { scorePeriod } from './score-period.js';
 import { writePending } from './write-pending.js';
 
@@ -81,6 +82,8 @@ export async function executeRun(ctx: PipelineContext, run: Run, connector: CrmC
       writeCalls: w.calls,
       writeRetryLeft: w.retryLeft,
     });
+    // Records still failing for a passing reason keep being retried by the write-back queue.
+    if (w.retryLeft > 0) await enqueueWriteback(ctx, tenantId);
     if (w.failed + w.retryLeft > 0) {
       throw new RunRefused(
         `write-back incomplete: ${w.failed} record(s) failed, ${w.retryLeft} still failing after retries (${w.lastError})`,
