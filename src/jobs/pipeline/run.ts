@@ -14,8 +14,8 @@ import { finishRun, type Run, runProgress, startRun } from '../../store/repos/ru
 import { getSyncStates, putSyncState } from '../../store/repos/settings.repo.js';
 import { enqueueTouched, quarantine, Touched } from './apply-changes.js';
 import { type ActivePlan, activePlan, currentPeriod, type PipelineContext } from './context.js';
-import { syncDeletions, syncEntitySince } from './incremental.js';
 import { enqueueWriteback } from './enqueue.js';
+import { syncDeletions, syncEntitySince } from './incremental.js';
 import { scorePeriod } from './score-period.js';
 import { writePending } from './write-pending.js';
 
