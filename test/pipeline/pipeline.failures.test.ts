@@ -6,12 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deal, PartnerResult } from '../../src/core/index.js';
 import { score } from '../../src/core/index.js';
-import { freezePeriod } from '../../src/jobs/pipeline/freeze.js';
 import { uploadPlan } from '../../src/jobs/plans.service.js';
 import { recordInbox } from '../../src/store/repos/inbox.repo.js';
 import { countWriteback } from '../../src/store/repos/pipeline-results.repo.js';
 import { getResult, listResults, listStatements } from '../../src/store/repos/results.repo.js';
 import { getTenant, setTenantStatus } from '../../src/store/repos/tenants.repo.js';
+import { freezePeriod } from './freeze.js';
 import { type PipelineHarness, PLAN_SOURCE, pipelineHarness } from './pipeline.harness.js';
 
 async function push(h: PipelineHarness, key: string, dealId: string) {

@@ -6,10 +6,9 @@
 // changed results back before the run is done — `sync --full --wait` returns then.
 import type { CrmConnector } from '../../../connectors/contract.js';
 import type { TenantId } from '../../store/ids.js';
-import { closedPeriods } from '../../store/repos/pipeline-results.repo.js';
+import { closedPeriods, resultPeriods } from '../../store/repos/pipeline-results.repo.js';
 import { putRates } from '../../store/repos/rates.repo.js';
 import { upsertAccounts, upsertDeals, upsertPartners } from '../../store/repos/records.repo.js';
-import { listResults } from '../../store/repos/results.repo.js';
 import { finishRun, type Run, runProgress, startRun } from '../../store/repos/runs.repo.js';
 import { getSyncStates, putSyncState } from '../../store/repos/settings.repo.js';
 import { enqueueTouched, quarantine, Touched } from './apply-changes.js';
@@ -113,7 +112,7 @@ async function periodsToScore(ctx: PipelineContext, tenantId: TenantId, active: 
     }
     return [period];
   }
-  const stored = new Set((await listResults(db, tenantId)).map((r) => r.period));
+  const stored = new Set(await resultPeriods(db, tenantId));
   return [current, ...[...stored].filter((p) => p !== current && !closed.has(p)).sort()];
 }
 

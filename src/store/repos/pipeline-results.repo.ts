@@ -153,3 +153,12 @@ export async function skipOtherPeriods(sql: Sql, tenantId: TenantId, current: st
   );
   return rows.length;
 }
+
+/** Periods the tenant has results for. */
+export async function resultPeriods(sql: Sql, tenantId: TenantId): Promise<string[]> {
+  const rows = await sql.query<{ period: string }>(
+    'select distinct period from results where tenant_id = $1 order by period',
+    [tenantId],
+  );
+  return rows.map((r) => r.period);
+}

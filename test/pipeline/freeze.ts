@@ -1,13 +1,14 @@
-// Period close: freezes each partner's statement for a period from its stored result.
-// The statement holds the period's OWN payout (its total minus the adjustments it
+// Test helper: freezes a period's statements the way the `close-period` maintenance
+// task does (src/jobs/period-close.ts on the webhooks branch), without its clock and
+// grace-period rules. The statement holds the period's OWN payout (its total minus the adjustments it
 // settled for earlier periods), which is what the core settles later changes
 // against: a change to that period's deals then shows up as a clawback or true-up
 // in the open period. An existing statement is never overwritten.
 import { Decimal } from 'decimal.js';
-import type { PartnerResult } from '../../core/index.js';
-import type { TenantId } from '../../store/ids.js';
-import { freezeStatement, listResults } from '../../store/repos/results.repo.js';
-import type { Sql } from '../../store/sql.js';
+import type { PartnerResult } from '../../src/core/index.js';
+import type { TenantId } from '../../src/store/ids.js';
+import { freezeStatement, listResults } from '../../src/store/repos/results.repo.js';
+import type { Sql } from '../../src/store/sql.js';
 
 export async function freezePeriod(
   sql: Sql,
