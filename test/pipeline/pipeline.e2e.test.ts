@@ -123,4 +123,18 @@ describe.each(backends)('live pipeline against the Zoho sandbox ($name)', ({ sto
     expect(writeCalls(h)).toBe(1);
     await expectEqualToFromScratch(h);
   });
+
+  it('an incremental sync (the safety net for missed pushes) catches a change that sent no push; echoes of our own writes recalculate nothing', async () => {
+    const quiet = await h.run('incremental');
+    expect(quiet).toMatchObject({ status: 'done', progress: { recalcs: 0 } });
+    const { dealId, partnerId } = openDealInPeriod(h);
+    h.sb.setDealStage(dealId, 'Closed Won'); // no push recorded
+    const run = await h.run('incremental');
+    expect(run.status).toBe('done');
+    expect(Number(run.progress.recalcs)).toBeGreaterThanOrEqual(1);
+    await h.idle();
+    const after = (await listResults(h.store.db, h.tenantId, PERIOD)).find((r) => r.partnerId === partnerId)!;
+    expect((after.result as PartnerResult).metrics.revenue!.dealIds).toContain(dealId);
+    await expectEqualToFromScratch(h);
+  });
 });

@@ -98,14 +98,45 @@ export async function deleteDeals(
   return gone.length;
 }
 
+/**
+ * Ids whose normalized record differs from the stored one (or is new). Writing result
+ * fields onto a partner bumps its modified time in the CRM; the next incremental read
+ * sees it again, and this keeps such echoes from recalculating anything.
+ */
+async function changedRecords<T extends { id: string }>(
+  sql: Sql,
+  tenantId: TenantId,
+  table: 'partners' | 'accounts',
+  items: Synced<T>[],
+): Promise<string[]> {
+  if (items.length === 0) return [];
+  const key = table === 'partners' ? 'partner_id' : 'account_id';
+  const rows = await sql.query<{ id: string; record: unknown }>(
+    `select ${key} as id, record from ${table} where tenant_id = $1 and ${key} = any($2::text[]) and deleted_at is null`,
+    [tenantId, items.map((i) => i.record.id)],
+  );
+  const stored = new Map(rows.map((r) => [r.id, canonical(r.record)]));
+  return items.filter((i) => stored.get(i.record.id) !== canonical(i.record)).map((i) => i.record.id);
+}
+
+/** JSON with sorted keys (jsonb does not keep key order). */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
 export async function applyPartners(
   ctx: PipelineContext,
   tenantId: TenantId,
   items: Synced<Partner>[],
   touched: Touched,
 ): Promise<void> {
+  const changed = await changedRecords(ctx.store.db, tenantId, 'partners', items);
   await upsertPartners(ctx.store.db, tenantId, items);
-  for (const i of items) touched.partnersNow.add(i.record.id);
+  for (const id of changed) touched.partnersNow.add(id);
 }
 
 export async function applyAccounts(
@@ -114,9 +145,9 @@ export async function applyAccounts(
   items: Synced<Account>[],
   touched: Touched,
 ): Promise<void> {
+  const changed = await changedRecords(ctx.store.db, tenantId, 'accounts', items);
   await upsertAccounts(ctx.store.db, tenantId, items);
-  const ids = items.map((i) => i.record.id);
-  for (const p of await partnersOnAccounts(ctx.store.db, tenantId, ids)) touched.partnersNow.add(p);
+  for (const p of await partnersOnAccounts(ctx.store.db, tenantId, changed)) touched.partnersNow.add(p);
 }
 
 export async function quarantine(

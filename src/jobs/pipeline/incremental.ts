@@ -15,6 +15,9 @@ import {
 } from './apply-changes.js';
 import { activePlan, type PipelineContext } from './context.js';
 
+/** Incremental reads start this much before the previous read started. */
+export const CLOCK_SKEW_MS = 60_000;
+
 /** The incremental watermark of one entity: when the last complete read of it started. */
 async function watermark(ctx: PipelineContext, tenantId: TenantId, entity: string): Promise<Date | null> {
   const state = (await getSyncStates(ctx.store.db, tenantId)).find((s) => s.entity === entity);
@@ -31,7 +34,9 @@ export async function syncEntitySince(
   onPage?: (n: number) => Promise<void>,
 ): Promise<number> {
   const db = ctx.store.db;
-  const startedAt = ctx.now();
+  // Wall-clock time (the CRM stamps records with it), not the pipeline's period clock;
+  // moved back by a margin for clock skew between us and the CRM (re-reading is harmless).
+  const startedAt = new Date(Date.now() - CLOCK_SKEW_MS);
   const since = await watermark(ctx, tenantId, entity);
   const plan = await activePlan(db, tenantId);
   const opts = since ? { since } : {};
@@ -74,7 +79,7 @@ export async function syncDeletions(
   const plan = await activePlan(db, tenantId);
   let n = 0;
   for await (const batch of connector.listDeleted(since)) {
-    const at = ctx.now();
+    const at = new Date();
     const dealIds = batch.filter((d) => d.entity === 'deal').map((d) => d.id);
     n += await deleteDeals(ctx, tenantId, plan, dealIds, at, touched);
     const ids = (entity: 'partner' | 'account') => batch.filter((d) => d.entity === entity).map((d) => d.id);

@@ -14,7 +14,7 @@ import { getSyncStates, putSyncState } from '../../store/repos/settings.repo.js'
 import { enqueueTouched, quarantine, Touched } from './apply-changes.js';
 import { type ActivePlan, activePlan, currentPeriod, type PipelineContext } from './context.js';
 import { enqueueWriteback } from './enqueue.js';
-import { syncDeletions, syncEntitySince } from './incremental.js';
+import { CLOCK_SKEW_MS, syncDeletions, syncEntitySince } from './incremental.js';
 import { scorePeriod } from './score-period.js';
 import { writePending } from './write-pending.js';
 
@@ -124,7 +124,7 @@ async function fullSync(
 ) {
   const db = ctx.store.db;
   const tenantId = run.tenantId;
-  const started = new Date(run.startedAt ?? ctx.now().toISOString());
+  const started = new Date(Date.parse(run.startedAt ?? new Date().toISOString()) - CLOCK_SKEW_MS);
   const resumeFrom = typeof run.progress.stage === 'string' ? run.progress.stage : null;
   const start =
     resumeFrom && (ENTITIES as readonly string[]).includes(resumeFrom)

@@ -84,7 +84,7 @@ export async function syncEvents(
     await quarantine(ctx, tenantId, page);
     await applyDeals(ctx, tenantId, plan, page.items, touched);
   }
-  await deleteDeals(ctx, tenantId, plan, [...deleted], ctx.now(), touched);
+  await deleteDeals(ctx, tenantId, plan, [...deleted], new Date(), touched);
   for (const entity of incremental) await syncEntitySince(ctx, tenantId, connector, entity, touched);
   await markInbox(
     db,
