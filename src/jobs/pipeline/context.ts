@@ -93,3 +93,12 @@ export async function activePlan(sql: Sql, tenantId: TenantId): Promise<ActivePl
 export function currentPeriod(plan: Plan, now: Date): string {
   return periodOfInstant(plan.period, plan.timezone, now.getTime()).key;
 }
+
+/**
+ * Whether this run of a job follows an earlier one that may have stopped between its
+ * write and its follow-up enqueue (failure, or a crash that left the job stalled):
+ * then the follow-up is enqueued even though the write found nothing new to change.
+ */
+export function isRepeat(job: { attemptsMade: number; attemptsStarted?: number }): boolean {
+  return job.attemptsMade > 0 || (job.attemptsStarted ?? 0) > 1;
+}

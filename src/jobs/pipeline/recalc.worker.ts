@@ -7,7 +7,7 @@ import type { TenantId } from '../../store/ids.js';
 import { closedPeriods } from '../../store/repos/pipeline-results.repo.js';
 import { deleteUnranked, saveUnranked } from '../../store/repos/unranked.repo.js';
 import type { Payload } from '../queues.js';
-import { activePlan, type PipelineContext, sha256 } from './context.js';
+import { activePlan, isRepeat, type PipelineContext, sha256 } from './context.js';
 import { enqueueRerank } from './enqueue.js';
 import { partnerInput } from './load-input.js';
 
@@ -26,6 +26,6 @@ export async function processRecalc(ctx: PipelineContext, job: Job<Payload<'reca
   let changed: boolean;
   if (mine) changed = (await saveUnranked(db, tenantId, period, active.version, [mine])).length > 0;
   else changed = (await deleteUnranked(db, tenantId, [partnerId])) > 0; // partner gone from the store
-  if (changed) await enqueueRerank(ctx, tenantId, period);
+  if (changed || isRepeat(job)) await enqueueRerank(ctx, tenantId, period);
   return { changed };
 }

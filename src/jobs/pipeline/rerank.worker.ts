@@ -10,7 +10,7 @@ import { closedPeriods, saveResults } from '../../store/repos/pipeline-results.r
 import { countRecords } from '../../store/repos/records.repo.js';
 import { listUnranked } from '../../store/repos/unranked.repo.js';
 import type { Payload } from '../queues.js';
-import { activePlan, type PipelineContext, sha256 } from './context.js';
+import { activePlan, isRepeat, type PipelineContext, sha256 } from './context.js';
 import { enqueueWriteback } from './enqueue.js';
 import { scorePeriod } from './score-period.js';
 
@@ -44,6 +44,6 @@ export async function processRerank(ctx: PipelineContext, job: Job<Payload<'rera
       })),
     );
   }
-  if (changed.length > 0) await enqueueWriteback(ctx, tenantId);
+  if (changed.length > 0 || isRepeat(job)) await enqueueWriteback(ctx, tenantId);
   return { ranked: rows.length, changed: changed.length };
 }

@@ -86,12 +86,14 @@ export async function syncEvents(
   }
   await deleteDeals(ctx, tenantId, plan, [...deleted], new Date(), touched);
   for (const entity of incremental) await syncEntitySince(ctx, tenantId, connector, entity, touched);
+  // Recalculations first: if enqueueing fails, the rows stay open and the job (or the
+  // inbox reconciler) does it all again; the other way round the change could be lost.
+  const recalcs = await enqueueTouched(ctx, tenantId, plan, touched);
   await markInbox(
     db,
     tenantId,
     rows.map((r) => r.id),
     'done',
   );
-  const recalcs = await enqueueTouched(ctx, tenantId, plan, touched);
   return { events: rows.length, deals: ids.length, deleted: deleted.size, recalcs };
 }
