@@ -39,6 +39,14 @@ describe('admin API: runs', () => {
     expect(run.json()).toMatchObject({ runId, kind: 'full', status: 'queued', tenantId: t.tenant.id });
     const list = await h.app.inject({ method: 'GET', url: url('/runs'), headers: t.auth });
     expect(list.json().runs.map((r: { runId: string }) => r.runId)).toContain(runId);
+    // A second full sync while this one is open joins it (one open run per kind and options).
+    const again = await h.app.inject({
+      method: 'POST',
+      url: url('/sync'),
+      headers: t.auth,
+      payload: { full: true },
+    });
+    expect(again.json()).toEqual({ runId });
   });
 
   it('POST recalc refuses a malformed period and unknown fields (400)', async () => {

@@ -13,6 +13,8 @@ export async function requestRun(
   kind: RunKind,
   options: RunOptions = {},
 ): Promise<Run> {
+  // An open run of the same kind is joined (its job re-added: a lost job is revived,
+  // an existing one is left alone — same job id).
   const run = await createRun(sql, tenantId, kind, options);
   await queues.add(
     'sync',

@@ -31,7 +31,10 @@ export async function processSync(ctx: PipelineContext, job: Job<Payload<'sync'>
     if (job.data.eventIds?.length) return await syncEvents(ctx, tenantId, connector, job.data.eventIds);
     if (!runId) {
       // Recorded on the job, so a retry continues the same run.
-      runId = (await createRun(ctx.store.db, tenantId, job.data.full ? 'full' : 'incremental')).runId;
+      const created = await createRun(ctx.store.db, tenantId, job.data.full ? 'full' : 'incremental');
+      // Another job already carries out the open run of this kind: nothing to do twice.
+      if (created.joined) return { runId: created.runId, joined: true };
+      runId = created.runId;
       await job.updateData({ ...job.data, runId });
     }
     const run = await getRun(ctx.store.db, tenantId, runId);

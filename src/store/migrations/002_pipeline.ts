@@ -39,4 +39,7 @@ create table sync_runs (
   primary key (tenant_id, run_id)
 );
 create index sync_runs_recent on sync_runs (tenant_id, created_at desc);
+-- At most one open run per tenant, kind and options: a second request joins the open
+-- one (two full syncs of one tenant would fight over the same resume cursors).
+create unique index sync_runs_one_open on sync_runs (tenant_id, kind, options) where status in ('queued', 'running');
 `;

@@ -59,17 +59,43 @@ const toRun = (r: Row): Run => ({
 
 export const RUN_ID_PATTERN = /^r_[a-z0-9]{12}$/;
 
+/** A run with no progress for this long is stale: a new request replaces it. */
+export const STALE_RUN_MS = 15 * 60_000;
+
+/**
+ * Creates a run, or returns the tenant's open run of that kind and options
+ * (`joined: true`) — one open run per tenant, kind and options (unique index). An open run without progress for
+ * STALE_RUN_MS (its job lost) is failed and replaced.
+ */
 export async function createRun(
   sql: Sql,
   tenantId: TenantId,
   kind: RunKind,
   options: RunOptions = {},
-): Promise<Run> {
-  const rows = await sql.query<Row>(
-    `insert into sync_runs (tenant_id, run_id, kind, options) values ($1, $2, $3, $4::jsonb) returning *`,
-    [tenantId, `r_${randomId(12)}`, kind, JSON.stringify(options)],
-  );
-  return toRun(rows[0]!);
+): Promise<Run & { joined: boolean }> {
+  for (let attempt = 0; ; attempt++) {
+    const rows = await sql.query<Row>(
+      `insert into sync_runs (tenant_id, run_id, kind, options) values ($1, $2, $3, $4::jsonb)
+       on conflict (tenant_id, kind, options) where status in ('queued', 'running') do nothing returning *`,
+      [tenantId, `r_${randomId(12)}`, kind, JSON.stringify(options)],
+    );
+    if (rows[0]) return { ...toRun(rows[0]), joined: false };
+    const stale = await sql.query<Row>(
+      `update sync_runs set status = 'failed', error = 'no progress for ' || $3::text || ' minutes: replaced by a new run',
+         finished_at = now(), updated_at = now()
+       where tenant_id = $1 and kind = $2 and options = $4::jsonb and status in ('queued', 'running')
+         and updated_at < now() - make_interval(mins => $3::int) returning *`,
+      [tenantId, kind, STALE_RUN_MS / 60_000, JSON.stringify(options)],
+    );
+    if (stale.length > 0) continue;
+    const open = await sql.query<Row>(
+      `select * from sync_runs where tenant_id = $1 and kind = $2 and options = $3::jsonb
+         and status in ('queued', 'running')`,
+      [tenantId, kind, JSON.stringify(options)],
+    );
+    if (open[0]) return { ...toRun(open[0]), joined: true };
+    if (attempt > 3) throw new Error(`could not create a ${kind} run for tenant ${tenantId}`);
+  }
 }
 
 export async function getRun(sql: Sql, tenantId: TenantId, runId: string): Promise<Run | null> {
