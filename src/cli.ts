@@ -28,6 +28,8 @@ const commands: Record<string, () => Promise<Command>> = {
   'keys rotate': () => import('./cli/keys-rotate.js').then((m) => m.command),
   'sandbox zoho': () => import('./cli/sandbox-zoho.js').then((m) => m.command),
   'sandbox fxiaoke': () => import('./cli/sandbox-fxiaoke.js').then((m) => m.command),
+  sync: () => import('./cli/sync.js').then((m) => m.sync),
+  recalc: () => import('./cli/sync.js').then((m) => m.recalc),
 };
 
 export async function main(argv: string[], io: CommandIo = stdio): Promise<number> {

@@ -21,6 +21,7 @@ import type { Database } from '../store/sql.js';
 import { installAdminAuth } from './auth.js';
 import { ApiError, installErrorHandling } from './errors.js';
 import { adminPlanRoutes } from './routes/admin-plans.routes.js';
+import { adminRunRoutes } from './routes/admin-runs.routes.js';
 import { adminStatusRoutes } from './routes/admin-status.routes.js';
 import { adminTenantRoutes } from './routes/admin-tenants.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -136,6 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
       await admin.register(adminTenantRoutes({ db: deps.db, keyring: deps.keyring }));
       await admin.register(adminPlanRoutes({ db: deps.db }));
       await admin.register(adminStatusRoutes({ db: deps.db }));
+      await admin.register(adminRunRoutes({ db: deps.db, queues: deps.queues }));
     },
     { prefix: ADMIN_PREFIX },
   );

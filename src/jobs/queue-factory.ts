@@ -5,7 +5,7 @@
 // - PostgreSQL (no REDIS_URL): BullMQ's PostgreSQL backend on the store's database —
 //   the embedded PGlite through its gateway, or DATABASE_URL.
 import { createRequire } from 'node:module';
-import { type BackendFactory, type Job, type JobsOptions, Queue, Worker } from 'bullmq';
+import { type BackendFactory, DelayedError, type Job, type JobsOptions, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { jobDuration, jobFailures } from '../metrics.js';
 import type { PgConnection } from '../store/database.js';
@@ -23,7 +23,8 @@ export type QueueBackend =
   | { kind: 'redis'; url: string; prefix?: string }
   | { kind: 'postgres'; connection: PgConnection; schema?: string };
 
-export type Processor<N extends QueueName> = (job: Job<Payload<N>>) => Promise<unknown>;
+/** `token` is the job's lock token (needed to move the job to delayed from inside the processor). */
+export type Processor<N extends QueueName> = (job: Job<Payload<N>>, token?: string) => Promise<unknown>;
 
 export interface Queues {
   readonly kind: QueueBackend['kind'];
@@ -132,13 +133,15 @@ export function createQueues(backend: QueueBackend, onError: (err: Error) => voi
       return job.id!;
     },
     worker(name, processor, opts = {}) {
-      const run = async (job: Job) => {
+      const run = async (job: Job, token?: string) => {
         const started = performance.now();
         try {
-          const out = await processor(job as Job<Payload<typeof name>>);
+          const out = await processor(job as Job<Payload<typeof name>>, token);
           jobDuration.observe({ queue: name, outcome: 'completed' }, (performance.now() - started) / 1000);
           return out;
         } catch (err) {
+          // A job that put itself back to delayed (tenant paused) did not fail.
+          if (err instanceof DelayedError) throw err;
           jobDuration.observe({ queue: name, outcome: 'failed' }, (performance.now() - started) / 1000);
           jobFailures.inc({ queue: name });
           throw err;

@@ -19,6 +19,8 @@ export const JobPayloads = {
       tenantId: TenantIdField,
       eventIds: z.array(Id).max(1000).optional(),
       full: z.boolean().optional(),
+      /** A sync_runs row this job carries out (full sync, incremental sync, full recalculation). */
+      runId: Id.optional(),
     })
     .strict(),
   /** Score one partner for one period. */

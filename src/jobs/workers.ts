@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { Keyring } from '../secrets/keyring.js';
 import type { Store } from '../store/database.js';
 import { startPingWorker } from './ping.worker.js';
+import { pipelineContext, startPipelineWorkers } from './pipeline/index.js';
 import type { Queues } from './queue-factory.js';
 
 export interface WorkerDeps {
@@ -16,6 +17,7 @@ export interface WorkerDeps {
 
 export const workerStarters: Array<(deps: WorkerDeps) => void> = [
   ({ queues }) => void startPingWorker(queues),
+  (deps) => void startPipelineWorkers(pipelineContext(deps)),
 ];
 
 export function startWorkers(deps: WorkerDeps): void {

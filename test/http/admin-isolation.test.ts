@@ -6,6 +6,7 @@ import { uploadPlan } from '../../src/jobs/plans.service.js';
 import { createAdminKey } from '../../src/store/repos/admin-keys.repo.js';
 import { listAudit } from '../../src/store/repos/audit.repo.js';
 import { getActivePlan, listPlanVersions } from '../../src/store/repos/plans.repo.js';
+import { createRun } from '../../src/store/repos/runs.repo.js';
 import { getSettings, putSettings } from '../../src/store/repos/settings.repo.js';
 import { getTenant } from '../../src/store/repos/tenants.repo.js';
 import { planYaml } from '../runtime/helpers/plans.js';
@@ -15,7 +16,9 @@ import { type Harness, harness, tenantWithKey } from './harness.js';
 const fixtures: Record<string, (b: string) => string> = {
   tenantId: (b) => b,
   version: () => '1',
+  runId: () => runOfB,
 };
+let runOfB = '';
 
 const bodies: Record<string, unknown> = {
   POST: { source: planYaml('stolen'), settings: {}, credentials: { a: 'b' }, reason: 'x' },
@@ -37,6 +40,7 @@ describe('admin API tenant isolation', () => {
     expect(up.ok).toBe(true);
     expect(up.ok).toBe(true);
     await putSettings(h.store.db, b.tenant.id, { mapping: 'B' });
+    runOfB = (await createRun(h.store.db, b.tenant.id, 'full')).runId;
     await h.app.ready();
   });
   afterAll(async () => {

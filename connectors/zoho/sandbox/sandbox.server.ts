@@ -116,6 +116,10 @@ export class ZohoSandbox {
   private inflight = 0;
   private heavyInflight = 0;
   private faults: Fault[] = [];
+  /** Records locked (approval, Zia, merge): their next N updates answer RECORD_LOCKED. */
+  private readonly locked = new Map<string, number>();
+  /** Update attempts per record id (tests check which records a retry re-sent). */
+  readonly updateAttempts = new Map<string, number>();
   /** Workflow rules with a webhook action, as an admin would set them up in Setup → Automation. */
   readonly workflowHooks: {
     url: string;
@@ -278,6 +282,11 @@ export class ZohoSandbox {
       created_by: { name: SANDBOX_USER.name, id: SANDBOX_USER.id },
     });
     this.watch.notify(module, 'delete', [id]);
+  }
+
+  /** The record's next `times` updates fail with RECORD_LOCKED (a per-record, retryable outcome). */
+  lockRecord(id: string, times = 1): void {
+    this.locked.set(id, times);
   }
 
   setDealStage(id: string, stage: string): Rec {
@@ -911,6 +920,13 @@ export class ZohoSandbox {
     if (!id) return zohoError('MANDATORY_NOT_FOUND', 'required field not found', at('id'));
     const target = mod.records.get(id);
     if (!target) return zohoError('INVALID_DATA', 'the related id given seems to be invalid', at('id'));
+    this.updateAttempts.set(id, (this.updateAttempts.get(id) ?? 0) + 1);
+    const locks = this.locked.get(id) ?? 0;
+    if (locks > 0) {
+      if (locks === 1) this.locked.delete(id);
+      else this.locked.set(id, locks - 1);
+      return zohoError('RECORD_LOCKED', 'the record is locked', at('id'));
+    }
     const patch: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(rec)) {
       if (k === 'id' || k.startsWith('$')) continue;

@@ -1,0 +1,104 @@
+// What every pipeline worker shares: the store, the queues, tenant → connector, the
+// clock (injectable: tests move it across period ends), and the coalescing delays.
+import { createHash } from 'node:crypto';
+import type { Plan } from '../../core/index.js';
+import { periodOfInstant } from '../../core/index.js';
+import type { Logger } from '../../log.js';
+import type { Keyring } from '../../secrets/keyring.js';
+import type { Store } from '../../store/database.js';
+import type { TenantId } from '../../store/ids.js';
+import { createLocks } from '../../store/locks.js';
+import { getActivePlan } from '../../store/repos/plans.repo.js';
+import type { Sql } from '../../store/sql.js';
+import { type ConnectorFactory, connectorFactory } from '../connectors.js';
+import type { Queues } from '../queue-factory.js';
+
+export interface PipelineTiming {
+  /** A burst of changes for one partner-period within this window → one recalculation. */
+  recalcDelayMs: number;
+  /** Rank awards of a period are re-evaluated once per window. */
+  rerankDelayMs: number;
+  /** Changed results of a tenant are written back together, once per window. */
+  writebackDelayMs: number;
+  /** How long a job waits before looking again at a tenant that needs re-authorization. */
+  parkMs: number;
+  /** Rounds of retrying records that failed for a passing reason inside one write-back. */
+  writeRetryRounds: number;
+  writeRetryBaseMs: number;
+}
+
+export const DEFAULT_TIMING: PipelineTiming = {
+  recalcDelayMs: 250,
+  rerankDelayMs: 500,
+  writebackDelayMs: 250,
+  parkMs: 10 * 60_000,
+  writeRetryRounds: 3,
+  writeRetryBaseMs: 500,
+};
+
+export interface PipelineContext {
+  store: Store;
+  queues: Queues;
+  connectors: ConnectorFactory;
+  logger: Logger;
+  now: () => Date;
+  timing: PipelineTiming;
+}
+
+export interface PipelineDeps {
+  store: Store;
+  queues: Queues;
+  keyring: Keyring;
+  logger: Logger;
+  now?: () => Date;
+  timing?: Partial<PipelineTiming>;
+  connectors?: ConnectorFactory;
+}
+
+export function pipelineContext(deps: PipelineDeps): PipelineContext {
+  const now = deps.now ?? (() => new Date());
+  return {
+    store: deps.store,
+    queues: deps.queues,
+    logger: deps.logger,
+    now,
+    timing: { ...DEFAULT_TIMING, ...deps.timing },
+    connectors:
+      deps.connectors ??
+      connectorFactory({
+        store: deps.store,
+        keyring: deps.keyring,
+        locks: createLocks(deps.store),
+        logger: deps.logger,
+        now,
+      }),
+  };
+}
+
+/** node:crypto's sha256 (same hashes as the core's pure-JS default, several times faster). */
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export interface ActivePlan {
+  plan: Plan;
+  /** The stored plan version (results record it). */
+  version: number;
+}
+
+export async function activePlan(sql: Sql, tenantId: TenantId): Promise<ActivePlan | null> {
+  const row = await getActivePlan(sql, tenantId);
+  return row ? { plan: row.plan as Plan, version: row.version } : null;
+}
+
+/** The plan's period that contains `now`, in the plan's time zone. */
+export function currentPeriod(plan: Plan, now: Date): string {
+  return periodOfInstant(plan.period, plan.timezone, now.getTime()).key;
+}
+
+/**
+ * Whether this run of a job follows an earlier one that may have stopped between its
+ * write and its follow-up enqueue (failure, or a crash that left the job stalled):
+ * then the follow-up is enqueued even though the write found nothing new to change.
+ */
+export function isRepeat(job: { attemptsMade: number; attemptsStarted?: number }): boolean {
+  return job.attemptsMade > 0 || (job.attemptsStarted ?? 0) > 1;
+}

@@ -1,0 +1,48 @@
+// Enqueueing the pipeline's follow-up jobs, coalesced with BullMQ deduplication:
+// while a job for the same key waits out its delay, further adds are dropped; while
+// it runs, the last add is kept and runs after it (keepLastIfActive) — so a burst
+// gives one run, and a change that lands mid-run is never lost. The database holds
+// the state (unranked rows, pending results), so a coalesced job reads the latest.
+import type { TenantId } from '../../store/ids.js';
+import type { PipelineContext } from './context.js';
+
+/** Dedup ids are free text, but keep them to our `.`-separated id style. */
+const part = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, (c) => `~${c.charCodeAt(0).toString(16)}`);
+
+export async function enqueueRecalc(
+  ctx: PipelineContext,
+  tenantId: TenantId,
+  partnerId: string,
+  period: string,
+): Promise<void> {
+  await ctx.queues.add(
+    'recalc',
+    { tenantId, partnerId, period },
+    {
+      delay: ctx.timing.recalcDelayMs,
+      deduplication: { id: `recalc.${tenantId}.${part(partnerId)}.${period}`, keepLastIfActive: true },
+    },
+  );
+}
+
+export async function enqueueRerank(ctx: PipelineContext, tenantId: TenantId, period: string): Promise<void> {
+  await ctx.queues.add(
+    'rerank',
+    { tenantId, period },
+    {
+      delay: ctx.timing.rerankDelayMs,
+      deduplication: { id: `rerank.${tenantId}.${period}`, keepLastIfActive: true },
+    },
+  );
+}
+
+export async function enqueueWriteback(ctx: PipelineContext, tenantId: TenantId): Promise<void> {
+  await ctx.queues.add(
+    'writeback',
+    { tenantId },
+    {
+      delay: ctx.timing.writebackDelayMs,
+      deduplication: { id: `writeback.${tenantId}`, keepLastIfActive: true },
+    },
+  );
+}

@@ -1,0 +1,73 @@
+// The core's input for one partner and for a whole tenant (docs/pipeline.md,
+// "Input for one partner"). One partner's input must give the same UnrankedResult
+// as a whole-tenant run, so besides the partner's own won deals it carries every
+// won deal on the accounts those deals touch (the core decides "first won deal
+// ever" per account from them) and the partners those deals credit.
+import type { Input, Partner } from '../../core/index.js';
+import type { TenantId } from '../../store/ids.js';
+import { statementsInput } from '../../store/repos/pipeline-results.repo.js';
+import { getRates } from '../../store/repos/rates.repo.js';
+import { loadTenantRecords } from '../../store/repos/records.repo.js';
+import type { Sql } from '../../store/sql.js';
+
+export async function partnerInput(
+  sql: Sql,
+  tenantId: TenantId,
+  partnerId: string,
+  currency: string,
+): Promise<Input> {
+  // Won deals credited to the partner (directly or through a split), then every won
+  // deal on the accounts they touch (first-won facts), in two set queries.
+  const own = await sql.query<{ record: Input['deals'][number]; account_id: string | null }>(
+    `select record, account_id from deals where tenant_id = $1 and deleted_at is null and status = 'won'
+       and (partner_id = $2 or record->'splits' @> jsonb_build_array(jsonb_build_object('partnerId', $2::text)))`,
+    [tenantId, partnerId],
+  );
+  const accountIds = [...new Set(own.map((r) => r.account_id).filter((a): a is string => !!a))];
+  const onAccounts =
+    accountIds.length === 0
+      ? []
+      : await sql.query<{ record: Input['deals'][number] }>(
+          `select record from deals where tenant_id = $1 and deleted_at is null and status = 'won'
+             and account_id = any($2::text[])`,
+          [tenantId, accountIds],
+        );
+  const deals = new Map(own.map((r) => [r.record.id, r.record]));
+  for (const r of onAccounts) deals.set(r.record.id, r.record);
+
+  const partnerIds = new Set([partnerId]);
+  for (const d of deals.values()) {
+    if (d.partnerId) partnerIds.add(d.partnerId);
+    for (const s of d.splits ?? []) partnerIds.add(s.partnerId);
+  }
+  const [partners, accounts, statements, rates] = await Promise.all([
+    sql.query<{ record: Partner }>(
+      `select record from partners where tenant_id = $1 and partner_id = any($2::text[]) and deleted_at is null`,
+      [tenantId, [...partnerIds]],
+    ),
+    accountIds.length === 0
+      ? Promise.resolve([])
+      : sql.query<{ record: Input['accounts'][number] }>(
+          `select record from accounts where tenant_id = $1 and account_id = any($2::text[]) and deleted_at is null`,
+          [tenantId, accountIds],
+        ),
+    statementsInput(sql, tenantId, partnerId),
+    getRates(sql, tenantId, currency),
+  ]);
+  return {
+    partners: partners.map((r) => r.record),
+    accounts: accounts.map((r) => r.record),
+    deals: [...deals.values()],
+    rates,
+    statements,
+  };
+}
+
+export async function tenantInput(sql: Sql, tenantId: TenantId, currency: string): Promise<Input> {
+  const [records, statements, rates] = await Promise.all([
+    loadTenantRecords(sql, tenantId),
+    statementsInput(sql, tenantId),
+    getRates(sql, tenantId, currency),
+  ]);
+  return { ...records, rates, statements };
+}

@@ -1,0 +1,49 @@
+// Pass 2 for one tenant and period, after a debounce: rankResults over the period's
+// stored UnrankedResults, results saved (saveResults reports change by inputsHash:
+// numbers, rank or rank awards), changed partners' write-back enqueued. A period
+// with no complete set of pass-1 rows (first change in a new period, a new plan
+// version) is scored whole in one pass instead.
+import type { Job } from 'bullmq';
+import { rankResults } from '../../core/index.js';
+import type { TenantId } from '../../store/ids.js';
+import { closedPeriods, saveResults } from '../../store/repos/pipeline-results.repo.js';
+import { countRecords } from '../../store/repos/records.repo.js';
+import { listUnranked } from '../../store/repos/unranked.repo.js';
+import type { Payload } from '../queues.js';
+import { activePlan, isRepeat, type PipelineContext, sha256 } from './context.js';
+import { enqueueWriteback } from './enqueue.js';
+import { scorePeriod } from './score-period.js';
+
+export async function processRerank(ctx: PipelineContext, job: Job<Payload<'rerank'>>) {
+  const { period } = job.data;
+  const tenantId = job.data.tenantId as TenantId;
+  const db = ctx.store.db;
+  const active = await activePlan(db, tenantId);
+  if (!active) return { skipped: 'no active plan' };
+  if ((await closedPeriods(db, tenantId)).has(period)) return { skipped: `period ${period} is closed` };
+  const rows = await listUnranked(db, tenantId, period, active.version);
+  const live = (await countRecords(db, tenantId)).partner;
+  let changed: string[];
+  if (rows.length < live) {
+    changed = (await scorePeriod(ctx, tenantId, active, period)).changed;
+  } else {
+    const results = rankResults(
+      active.plan,
+      rows.map((r) => r.unranked),
+      { sha256 },
+    );
+    changed = await saveResults(
+      db,
+      tenantId,
+      results.map((r) => ({
+        partnerId: r.partnerId,
+        period,
+        planVersion: active.version,
+        inputsHash: r.inputsHash,
+        result: r,
+      })),
+    );
+  }
+  if (changed.length > 0 || isRepeat(job)) await enqueueWriteback(ctx, tenantId);
+  return { ranked: rows.length, changed: changed.length };
+}

@@ -1,0 +1,102 @@
+// The sync queue's worker. Three kinds of work:
+// - `eventIds`: the inbox rows of pushes → re-read exactly those deals (partner and
+//   account events: an incremental read since the cursor) → upsert → recalculations
+//   of the affected partner-periods; the rows are marked done (rows already done are
+//   skipped, so a repeated job costs nothing).
+// - incremental (neither): everything modified since the last sync started, deletions
+//   included; the safety net for missed pushes.
+// - a run (`runId`; `full: true` without one starts a run): a full sync or a full
+//   recalculation, resumable and observable through its sync_runs row (run.ts).
+import type { Job } from 'bullmq';
+import { DelayedError, UnrecoverableError } from 'bullmq';
+import { type CrmConnector, CrmError } from '../../../connectors/contract.js';
+import type { TenantId } from '../../store/ids.js';
+import { getInboxRows, markInbox } from '../../store/repos/inbox.repo.js';
+import { createRun, finishRun, getRun, noteRunError } from '../../store/repos/runs.repo.js';
+import type { Payload } from '../queues.js';
+import { applyDeals, deleteDeals, enqueueTouched, quarantine, Touched } from './apply-changes.js';
+import { activePlan, type PipelineContext } from './context.js';
+import { onCrmError, tenantGate } from './gate.js';
+import { syncEntitySince } from './incremental.js';
+import { executeRun } from './run.js';
+
+const FETCH_BATCH = 100;
+
+export async function processSync(ctx: PipelineContext, job: Job<Payload<'sync'>>, token?: string) {
+  const tenantId = job.data.tenantId as TenantId;
+  const { tenant, connector } = await ctx.connectors.forTenant(tenantId);
+  let runId = job.data.runId;
+  try {
+    await tenantGate(ctx, job, token, tenant);
+    if (job.data.eventIds?.length) return await syncEvents(ctx, tenantId, connector, job.data.eventIds);
+    if (!runId) {
+      // Recorded on the job, so a retry continues the same run.
+      const created = await createRun(ctx.store.db, tenantId, job.data.full ? 'full' : 'incremental');
+      // Another job already carries out the open run of this kind: nothing to do twice.
+      if (created.joined) return { runId: created.runId, joined: true };
+      runId = created.runId;
+      await job.updateData({ ...job.data, runId });
+    }
+    const run = await getRun(ctx.store.db, tenantId, runId);
+    if (!run) throw new Error(`run ${runId} of tenant ${tenantId} does not exist`);
+    if (run.status === 'done' || run.status === 'failed') return { runId, status: run.status };
+    return await executeRun(ctx, run, connector);
+  } catch (err) {
+    if (err instanceof DelayedError) throw err;
+    try {
+      await onCrmError(ctx, job, token, tenantId, err);
+    } catch (final) {
+      if (runId && !(final instanceof DelayedError)) {
+        const message = (final as Error).message;
+        // A permanent CRM refusal (bad request, missing permission) will not pass by retrying.
+        const permanent = final instanceof CrmError && final.classification.kind === 'permanent';
+        const last = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        if (last) await finishRun(ctx.store.db, tenantId, runId, { status: 'failed', error: message });
+        else await noteRunError(ctx.store.db, tenantId, runId, message);
+        if (permanent) throw new UnrecoverableError(message);
+      }
+      throw final;
+    }
+    throw err;
+  }
+}
+
+/** Push-driven sync of the inbox rows named. */
+export async function syncEvents(
+  ctx: PipelineContext,
+  tenantId: TenantId,
+  connector: CrmConnector,
+  eventIds: string[],
+) {
+  const db = ctx.store.db;
+  const rows = (await getInboxRows(db, tenantId, eventIds)).filter((r) => r.status !== 'done');
+  if (rows.length === 0) return { events: 0, recalcs: 0 };
+  const plan = await activePlan(db, tenantId);
+  const touched = new Touched();
+  const upserted = new Set<string>();
+  const deleted = new Set<string>();
+  const incremental = new Set<'partner' | 'account'>();
+  for (const r of rows) {
+    if (r.entity === 'deal')
+      for (const id of r.recordIds) (r.operation === 'delete' ? deleted : upserted).add(id);
+    else if (r.entity === 'partner' || r.entity === 'account') incremental.add(r.entity);
+  }
+  const ids = [...upserted].filter((id) => !deleted.has(id));
+  for (let i = 0; i < ids.length; i += FETCH_BATCH) {
+    const page = await connector.getDeals(ids.slice(i, i + FETCH_BATCH));
+    await quarantine(ctx, tenantId, page);
+    await applyDeals(ctx, tenantId, plan, page.items, touched);
+  }
+  await deleteDeals(ctx, tenantId, plan, [...deleted], new Date(), touched);
+  for (const entity of incremental) await syncEntitySince(ctx, tenantId, connector, entity, touched);
+  // Recalculations first: if enqueueing fails, the rows stay open and the job (or the
+  // inbox reconciler) does it all again; the other way round the change could be lost.
+  const recalcs = await enqueueTouched(ctx, tenantId, plan, touched);
+  await markInbox(
+    db,
+    tenantId,
+    rows.map((r) => r.id),
+    'done',
+  );
+  return { events: rows.length, deals: ids.length, deleted: deleted.size, recalcs };
+}

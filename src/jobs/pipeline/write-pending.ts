@@ -1,0 +1,137 @@
+// Write-back of a tenant's pending results: only what the CRM does not already show
+// (needsWrite), in batches of the connector's write limit, per-record outcomes sorted
+// (sortOutcomes): written ones recorded, permanent failures recorded with their
+// reason, and only the records that failed for a passing reason sent again.
+import type { CrmConnector, ResultWrite } from '../../../connectors/contract.js';
+import { toResultFields } from '../../../connectors/result-fields.js';
+import type { PartnerResult, Plan, ResultsDocument } from '../../core/index.js';
+import { type Candidate, inBatches, needsWrite, sortOutcomes } from '../../pipeline/writeback.js';
+import type { TenantId } from '../../store/ids.js';
+import {
+  markManyWritten,
+  markWriteError,
+  pendingResults,
+  skipOtherPeriods,
+} from '../../store/repos/pipeline-results.repo.js';
+import { getPlanVersion } from '../../store/repos/plans.repo.js';
+import type { StoredResult } from '../../store/repos/results.repo.js';
+import { activePlan, currentPeriod, type PipelineContext } from './context.js';
+
+export interface WriteReport {
+  /** Records confirmed written. */
+  written: number;
+  /** Results the CRM already showed (no call). */
+  unchanged: number;
+  /** Records failed for good (bad value, record gone). */
+  failed: number;
+  /** Records still failing for a passing reason after the retry rounds (left pending). */
+  retryLeft: number;
+  /** writeResults calls made. */
+  calls: number;
+  lastError: string | null;
+}
+
+const PAGE = 1000;
+
+export async function writePending(
+  ctx: PipelineContext,
+  tenantId: TenantId,
+  connector: CrmConnector,
+  opts: { onProgress?: (r: WriteReport) => Promise<void> } = {},
+): Promise<WriteReport> {
+  const db = ctx.store.db;
+  const report: WriteReport = {
+    written: 0,
+    unchanged: 0,
+    failed: 0,
+    retryLeft: 0,
+    calls: 0,
+    lastError: null,
+  };
+  const active = await activePlan(db, tenantId);
+  if (!active) return report;
+  await skipOtherPeriods(db, tenantId, currentPeriod(active.plan, ctx.now()));
+
+  const plans = new Map<number, Plan>([[active.version, active.plan]]);
+  const planOf = async (version: number) => {
+    let p = plans.get(version);
+    if (!p) {
+      p = (await getPlanVersion(db, tenantId, version))?.plan as Plan;
+      plans.set(version, p);
+    }
+    return p;
+  };
+  const tried = new Set<string>();
+  for (;;) {
+    const rows = (await pendingResults(db, tenantId, { limit: PAGE })).filter(
+      (r) => !tried.has(`${r.partnerId}\u0000${r.inputsHash}`),
+    );
+    if (rows.length === 0) break;
+    for (const r of rows) tried.add(`${r.partnerId}\u0000${r.inputsHash}`);
+    const byPartner = new Map<string, StoredResult>();
+    const candidates: Candidate[] = [];
+    for (const r of rows) {
+      const plan = await planOf(r.planVersion);
+      const doc: ResultsDocument = {
+        planId: plan.id,
+        planVersion: plan.version,
+        period: r.period,
+        currency: plan.currency,
+        computedAt: r.computedAt,
+        results: [],
+        errors: [],
+      };
+      byPartner.set(r.partnerId, r);
+      candidates.push({
+        write: { partnerId: r.partnerId, fields: toResultFields(doc, r.result as PartnerResult) },
+        writtenHash: r.writtenHash,
+      });
+    }
+    const toWrite = needsWrite(candidates);
+    const sending = new Set(toWrite.map((w) => w.partnerId));
+    const same = rows.filter((r) => !sending.has(r.partnerId));
+    await markManyWritten(db, tenantId, same);
+    report.unchanged += same.length;
+
+    const key = (w: ResultWrite) => {
+      const r = byPartner.get(w.partnerId)!;
+      return { partnerId: r.partnerId, period: r.period, inputsHash: r.inputsHash };
+    };
+    for (let batch of inBatches(toWrite, connector.limits.writeBatchSize)) {
+      for (let round = 0; batch.length > 0; round++) {
+        report.calls++;
+        const outcomes = await connector.writeResults(batch);
+        const sorted = sortOutcomes(batch, outcomes);
+        await markManyWritten(db, tenantId, sorted.written.map(key));
+        await markWriteError(
+          db,
+          tenantId,
+          sorted.failed.map((f) => ({ ...key(f.write), error: `${f.error.kind}: ${f.message}` })),
+          'failed',
+        );
+        report.written += sorted.written.length;
+        report.failed += sorted.failed.length;
+        if (sorted.failed.length > 0) report.lastError = sorted.failed[0]!.message;
+        batch = sorted.retry;
+        if (batch.length === 0) break;
+        const reasons = outcomes.filter((o) => !o.ok).map((o) => (o.ok ? '' : o.message));
+        report.lastError = reasons[0] ?? 'no outcome returned';
+        if (round + 1 >= ctx.timing.writeRetryRounds) {
+          // Left pending with the reason: the next write-back (job retry) sends only these.
+          await markWriteError(
+            db,
+            tenantId,
+            batch.map((w) => ({ ...key(w), error: `retryable: ${report.lastError}` })),
+            'pending',
+          );
+          report.retryLeft += batch.length;
+          break;
+        }
+        const base = ctx.timing.writeRetryBaseMs * 2 ** round;
+        await new Promise((r) => setTimeout(r, base / 2 + Math.random() * base));
+      }
+    }
+    await opts.onProgress?.(report);
+  }
+  return report;
+}

@@ -1,0 +1,164 @@
+// Set-based companions of results.repo.ts for the pipeline: a whole period's
+// results saved in one statement, the write-back queue read and marked in bulk,
+// and statements as the core's input. Same rules as saveResult/markWritten there.
+import type { Statement as CoreStatement } from '../../core/index.js';
+import type { TenantId } from '../ids.js';
+import type { Sql } from '../sql.js';
+import type { NewResult, StoredResult, WritebackStatus } from './results.repo.js';
+
+/**
+ * Saves many results; returns the partners whose result changed (new inputs hash or
+ * plan version) — their write-back is pending again unless the CRM already shows it.
+ */
+export async function saveResults(sql: Sql, tenantId: TenantId, items: NewResult[]): Promise<string[]> {
+  if (items.length === 0) return [];
+  const rows = items.map((r) => ({
+    p: r.partnerId,
+    per: r.period,
+    v: r.planVersion,
+    h: r.inputsHash,
+    r: r.result,
+  }));
+  const out = await sql.query<{ partner_id: string; period: string }>(
+    `insert into results (tenant_id, partner_id, period, plan_version, inputs_hash, result)
+     select $1, x.p, x.per, x.v, x.h, x.r from jsonb_to_recordset($2::jsonb) as x(p text, per text, v int, h text, r jsonb)
+     on conflict (tenant_id, partner_id, period) do update set plan_version = excluded.plan_version,
+       inputs_hash = excluded.inputs_hash, result = excluded.result, computed_at = now(),
+       writeback_status = case when results.written_hash = excluded.inputs_hash then 'written' else 'pending' end,
+       writeback_error = null
+     where results.inputs_hash <> excluded.inputs_hash or results.plan_version <> excluded.plan_version
+     returning partner_id, period`,
+    [tenantId, JSON.stringify(rows)],
+  );
+  return out.map((r) => r.partner_id);
+}
+
+interface Row extends Record<string, unknown> {
+  partner_id: string;
+  period: string;
+  plan_version: number;
+  inputs_hash: string;
+  result: unknown;
+  computed_at: Date;
+  writeback_status: WritebackStatus;
+  written_hash: string | null;
+  written_at: Date | null;
+  writeback_error: string | null;
+}
+
+/** Results waiting for write-back (not those failed for good), oldest first. */
+export async function pendingResults(
+  sql: Sql,
+  tenantId: TenantId,
+  opts: { limit: number; partnerIds?: string[] },
+): Promise<StoredResult[]> {
+  const rows = await sql.query<Row>(
+    `select * from results where tenant_id = $1 and writeback_status = 'pending'
+       and ($3::text[] is null or partner_id = any($3::text[]))
+     order by computed_at, partner_id, period limit $2`,
+    [tenantId, opts.limit, opts.partnerIds ?? null],
+  );
+  return rows.map((r) => ({
+    partnerId: r.partner_id,
+    period: r.period,
+    planVersion: r.plan_version,
+    inputsHash: r.inputs_hash,
+    result: r.result,
+    computedAt: r.computed_at.toISOString(),
+    writebackStatus: r.writeback_status,
+    writtenHash: r.written_hash,
+    writtenAt: r.written_at?.toISOString() ?? null,
+    writebackError: r.writeback_error,
+  }));
+}
+
+/** Records confirmed writes of exactly these hashes (a newer result stays pending). */
+export async function markManyWritten(
+  sql: Sql,
+  tenantId: TenantId,
+  items: { partnerId: string; period: string; inputsHash: string }[],
+): Promise<void> {
+  if (items.length === 0) return;
+  await sql.query(
+    `update results r set written_hash = x.h, written_at = now(), writeback_error = null,
+       writeback_status = case when r.inputs_hash = x.h then 'written' else r.writeback_status end
+     from jsonb_to_recordset($2::jsonb) as x(p text, per text, h text)
+     where r.tenant_id = $1 and r.partner_id = x.p and r.period = x.per`,
+    [tenantId, JSON.stringify(items.map((i) => ({ p: i.partnerId, per: i.period, h: i.inputsHash })))],
+  );
+}
+
+/** A failed attempt: `failed` for good (permanent), or still `pending` with the reason (retried). */
+export async function markWriteError(
+  sql: Sql,
+  tenantId: TenantId,
+  items: { partnerId: string; period: string; inputsHash: string; error: string }[],
+  status: 'failed' | 'pending',
+): Promise<void> {
+  if (items.length === 0) return;
+  await sql.query(
+    `update results r set writeback_status = $3, writeback_error = x.e
+     from jsonb_to_recordset($2::jsonb) as x(p text, per text, h text, e text)
+     where r.tenant_id = $1 and r.partner_id = x.p and r.period = x.per and r.inputs_hash = x.h`,
+    [
+      tenantId,
+      JSON.stringify(items.map((i) => ({ p: i.partnerId, per: i.period, h: i.inputsHash, e: i.error }))),
+      status,
+    ],
+  );
+}
+
+export async function countWriteback(sql: Sql, tenantId: TenantId): Promise<Record<WritebackStatus, number>> {
+  const rows = await sql.query<{ writeback_status: WritebackStatus; n: string }>(
+    'select writeback_status, count(*) as n from results where tenant_id = $1 group by writeback_status',
+    [tenantId],
+  );
+  const out: Record<WritebackStatus, number> = { pending: 0, written: 0, failed: 0, skipped: 0 };
+  for (const r of rows) out[r.writeback_status] = Number(r.n);
+  return out;
+}
+
+/** Frozen statements as the core's input (all partners, or one). */
+export async function statementsInput(
+  sql: Sql,
+  tenantId: TenantId,
+  partnerId?: string,
+): Promise<CoreStatement[]> {
+  const rows = await sql.query<{ partner_id: string; period: string; payout: string }>(
+    `select partner_id, period, payout::text as payout from statements
+     where tenant_id = $1 and ($2::text is null or partner_id = $2) order by partner_id, period`,
+    [tenantId, partnerId ?? null],
+  );
+  return rows.map((r) => ({ partnerId: r.partner_id, period: r.period, payout: r.payout }));
+}
+
+/** Periods with frozen statements (closed: later changes become adjustments in the open period). */
+export async function closedPeriods(sql: Sql, tenantId: TenantId): Promise<Set<string>> {
+  const rows = await sql.query<{ period: string }>(
+    'select distinct period from statements where tenant_id = $1',
+    [tenantId],
+  );
+  return new Set(rows.map((r) => r.period));
+}
+
+/**
+ * A partner's CRM record shows one period: the current one. Pending results of other
+ * periods are kept (the widget API reads them) but not written: marked `skipped`.
+ */
+export async function skipOtherPeriods(sql: Sql, tenantId: TenantId, current: string): Promise<number> {
+  const rows = await sql.query(
+    `update results set writeback_status = 'skipped'
+     where tenant_id = $1 and writeback_status = 'pending' and period <> $2 returning partner_id`,
+    [tenantId, current],
+  );
+  return rows.length;
+}
+
+/** Periods the tenant has results for. */
+export async function resultPeriods(sql: Sql, tenantId: TenantId): Promise<string[]> {
+  const rows = await sql.query<{ period: string }>(
+    'select distinct period from results where tenant_id = $1 order by period',
+    [tenantId],
+  );
+  return rows.map((r) => r.period);
+}

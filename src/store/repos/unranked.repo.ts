@@ -1,0 +1,75 @@
+// Pass 1 of scoring, stored per tenant + period + partner: the core's UnrankedResult
+// (JSON) with its factsHash. A recalculation replaces one partner's row; the rank
+// job reads the whole period back and runs rankResults over it.
+import type { UnrankedResult } from '../../core/index.js';
+import type { TenantId } from '../ids.js';
+import type { Sql } from '../sql.js';
+
+export interface StoredUnranked {
+  partnerId: string;
+  planVersion: number;
+  factsHash: string;
+  unranked: UnrankedResult;
+}
+
+/**
+ * Upserts many rows in one statement. Returns the partners whose row changed
+ * (new facts or plan version); an identical row is left alone.
+ */
+export async function saveUnranked(
+  sql: Sql,
+  tenantId: TenantId,
+  period: string,
+  planVersion: number,
+  items: UnrankedResult[],
+): Promise<string[]> {
+  if (items.length === 0) return [];
+  const rows = items.map((u) => ({ p: u.result.partnerId, h: u.factsHash, u }));
+  const out = await sql.query<{ partner_id: string }>(
+    `insert into unranked_results (tenant_id, partner_id, period, plan_version, facts_hash, unranked)
+     select $1, x.p, $2, $3, x.h, x.u from jsonb_to_recordset($4::jsonb) as x(p text, h text, u jsonb)
+     on conflict (tenant_id, period, partner_id) do update set plan_version = excluded.plan_version,
+       facts_hash = excluded.facts_hash, unranked = excluded.unranked, computed_at = now()
+     where unranked_results.facts_hash <> excluded.facts_hash
+        or unranked_results.plan_version <> excluded.plan_version
+     returning partner_id`,
+    [tenantId, period, planVersion, JSON.stringify(rows)],
+  );
+  return out.map((r) => r.partner_id);
+}
+
+/** The period's rows scored with `planVersion`, for partners still live in the store. */
+export async function listUnranked(
+  sql: Sql,
+  tenantId: TenantId,
+  period: string,
+  planVersion: number,
+): Promise<StoredUnranked[]> {
+  const rows = await sql.query<{
+    partner_id: string;
+    plan_version: number;
+    facts_hash: string;
+    unranked: UnrankedResult;
+  }>(
+    `select u.partner_id, u.plan_version, u.facts_hash, u.unranked from unranked_results u
+     join partners p on p.tenant_id = u.tenant_id and p.partner_id = u.partner_id and p.deleted_at is null
+     where u.tenant_id = $1 and u.period = $2 and u.plan_version = $3
+     order by u.partner_id`,
+    [tenantId, period, planVersion],
+  );
+  return rows.map((r) => ({
+    partnerId: r.partner_id,
+    planVersion: r.plan_version,
+    factsHash: r.facts_hash,
+    unranked: r.unranked,
+  }));
+}
+
+export async function deleteUnranked(sql: Sql, tenantId: TenantId, partnerIds: string[]): Promise<number> {
+  if (partnerIds.length === 0) return 0;
+  const rows = await sql.query(
+    'delete from unranked_results where tenant_id = $1 and partner_id = any($2::text[]) returning partner_id',
+    [tenantId, partnerIds],
+  );
+  return rows.length;
+}

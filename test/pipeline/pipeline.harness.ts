@@ -1,0 +1,150 @@
+// A whole pipeline on real infrastructure: a store (embedded PGlite or a real
+// PostgreSQL database), BullMQ on the PostgreSQL backend or Redis, the Zoho sandbox
+// as the tenant's CRM, a tenant with sealed credentials and an active plan, and the
+// pipeline's workers — with a clock the test moves.
+import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { ZohoSandbox } from '../../connectors/zoho/sandbox/sandbox.server.js';
+import type { Account, Deal, Partner, Plan, ResultsDocument } from '../../src/core/index.js';
+import { score } from '../../src/core/index.js';
+import { activePlan } from '../../src/jobs/pipeline/context.js';
+import {
+  type PipelineContext,
+  pipelineContext,
+  startPipelineWorkers,
+} from '../../src/jobs/pipeline/index.js';
+import { requestRun, waitForRun } from '../../src/jobs/pipeline/runs.service.js';
+import { uploadPlan } from '../../src/jobs/plans.service.js';
+import { createQueues, type Queues } from '../../src/jobs/queue-factory.js';
+import { addTenant } from '../../src/jobs/tenants.service.js';
+import { createLogger } from '../../src/log.js';
+import { generateKeyEntry, parseKeyring } from '../../src/secrets/keyring.js';
+import type { TenantId } from '../../src/store/ids.js';
+import { statementsInput } from '../../src/store/repos/pipeline-results.repo.js';
+import type { Run, RunKind, RunOptions } from '../../src/store/repos/runs.repo.js';
+import { connectorFor, tenantFor } from '../connectors/zoho/zoho.harness.js';
+import { REDIS_URL, randomPrefix } from '../runtime/helpers/redis.js';
+import { createTestStore, type StoreKind, type TestStore } from '../runtime/helpers/stores.js';
+
+export const PLAN_SOURCE = readFileSync(new URL('../../examples/plan.yaml', import.meta.url), 'utf8');
+
+export interface PipelineHarness {
+  sb: ZohoSandbox;
+  store: TestStore;
+  queues: Queues;
+  ctx: PipelineContext;
+  tenantId: TenantId;
+  clock: { now: Date };
+  plan(): Promise<Plan>;
+  run(kind: RunKind, options?: RunOptions): Promise<Run>;
+  /** Waits until no pipeline job waits, runs or is delayed (twice in a row). */
+  idle(timeoutMs?: number): Promise<void>;
+  /** A from-scratch score() of what the CRM holds now. */
+  fromScratch(period: string): Promise<ResultsDocument>;
+  dispose(): Promise<void>;
+}
+
+export async function pipelineHarness(
+  opts: {
+    store?: StoreKind;
+    queue?: 'postgres' | 'redis';
+    seed?: { seed: number; partners: number; deals: number };
+    planSource?: string;
+  } = {},
+): Promise<PipelineHarness> {
+  const sb = await ZohoSandbox.start({ seed: opts.seed ?? { seed: 11, partners: 40, deals: 800 } });
+  const store = await createTestStore(opts.store ?? 'pglite');
+  const prefix = randomPrefix();
+  const queues = createQueues(
+    opts.queue === 'redis'
+      ? { kind: 'redis', url: REDIS_URL, prefix }
+      : { kind: 'postgres', connection: store.pgConnection },
+  );
+  const keyring = parseKeyring(generateKeyEntry('k1'));
+  const tenant = await addTenant(
+    store.db,
+    keyring,
+    {
+      crm: 'zoho',
+      orgId: 'pipeline-org',
+      credentials: {
+        dataCentre: 'us',
+        accountsUrl: sb.url,
+        clientId: sb.clientId,
+        clientSecret: sb.clientSecret,
+        refreshToken: sb.oauth.issueRefreshToken(sb.clientId),
+      },
+      settings: { allowedApiDomains: [sb.url], edition: 'enterprise' },
+    },
+    'test',
+  );
+  const uploaded = await uploadPlan(store.db, tenant.id, opts.planSource ?? PLAN_SOURCE, 'yaml', 'test', {
+    activate: true,
+  });
+  if (!uploaded.ok) throw new Error(JSON.stringify(uploaded.problems));
+  const clock = { now: new Date('2026-12-15T04:00:00Z') };
+  const ctx = pipelineContext({
+    store,
+    queues,
+    keyring,
+    logger: createLogger('silent'),
+    now: () => clock.now,
+    timing: { recalcDelayMs: 100, rerankDelayMs: 200, writebackDelayMs: 100, writeRetryBaseMs: 20 },
+  });
+  await (await ctx.connectors.forTenant(tenant.id)).connector.installFields();
+  startPipelineWorkers(ctx);
+
+  const planNow = async () => (await activePlan(store.db, tenant.id))!.plan;
+  const names = ['sync', 'recalc', 'rerank', 'writeback'] as const;
+  return {
+    sb,
+    store,
+    queues,
+    ctx,
+    tenantId: tenant.id,
+    clock,
+    plan: planNow,
+    async run(kind, options) {
+      const run = await requestRun(store.db, queues, tenant.id, kind, options);
+      return waitForRun(store.db, tenant.id, run.runId, { timeoutMs: 120_000, pollMs: 100 });
+    },
+    async idle(timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      let quiet = 0;
+      while (quiet < 2) {
+        if (Date.now() > deadline) throw new Error(`pipeline not idle within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 150));
+        let busy = 0;
+        for (const n of names) {
+          const c = await queues.queue(n).getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+          busy += Object.values(c).reduce((a, b) => a + b, 0);
+        }
+        quiet = busy === 0 ? quiet + 1 : 0;
+      }
+    },
+    async fromScratch(period) {
+      const c = connectorFor(tenantFor(sb));
+      const partners: Partner[] = [];
+      const accounts: Account[] = [];
+      const deals: Deal[] = [];
+      for await (const p of c.listPartners()) partners.push(...p.items.map((i) => i.record));
+      for await (const p of c.listAccounts()) accounts.push(...p.items.map((i) => i.record));
+      for await (const p of c.listDeals()) deals.push(...p.items.map((i) => i.record));
+      const plan = await planNow();
+      const rates = await c.readRates!(plan.currency);
+      const statements = await statementsInput(store.db, tenant.id);
+      return score(plan, { partners, accounts, deals, rates, statements }, { period });
+    },
+    async dispose() {
+      await queues.close();
+      await sb.close();
+      await store.dispose();
+      if (opts.queue === 'redis') {
+        const r = new Redis(REDIS_URL);
+        const keys = await r.keys(`${prefix}:*`);
+        if (keys.length) await r.del(...keys);
+        r.disconnect();
+      }
+    },
+  };
+}
