@@ -214,8 +214,12 @@ export function evaluatePartner(
     basisTier,
     tier,
   };
-  const payout = computePayout(plan, { ...partial, score: scoreRounded.toNumber(), gatesFailed }, withheld);
-  return { ...partial, score: scoreRounded.toNumber(), gatesFailed, payout };
+  const payout = computePayout(
+    plan,
+    { ...partial, score: scoreRounded.toRoundedNumber(2), gatesFailed },
+    withheld,
+  );
+  return { ...partial, score: scoreRounded.toRoundedNumber(2), gatesFailed, payout };
 }
 
 /** Condition check shared by bonuses and awards (rank conditions are decided by the ranker). */
