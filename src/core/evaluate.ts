@@ -99,13 +99,35 @@ function evaluateMetric(
 ): MetricEval {
   const actual = computeActual(metric, partner, credits, prepared, plan.currency);
   const target = resolveTarget(plan, partner, metric.key);
-  const base = { metric, actual, target: target?.value ?? null, targetSource: target?.source ?? null };
-  if (!target?.value.gt(0)) return { ...base, rawAttainment: null, attainment: null, excluded: 'no target' };
-  if (actual.value === null) return { ...base, rawAttainment: null, attainment: null, excluded: 'no value' };
+  // Object literals written out (no spread): this runs for every metric of every partner.
+  const value = target?.value ?? null;
+  const targetSource = target?.source ?? null;
+  if (!target?.value.gt(0)) {
+    return {
+      metric,
+      actual,
+      target: value,
+      targetSource,
+      rawAttainment: null,
+      attainment: null,
+      excluded: 'no target',
+    };
+  }
+  if (actual.value === null) {
+    return {
+      metric,
+      actual,
+      target: value,
+      targetSource,
+      rawAttainment: null,
+      attainment: null,
+      excluded: 'no value',
+    };
+  }
   const rawAttainment = actual.value.div(target.value);
   const cap = compile(plan).cap.get(metric.key) ?? null;
   const attainment = cap !== null && rawAttainment.gt(cap) ? cap : rawAttainment;
-  return { ...base, rawAttainment, attainment };
+  return { metric, actual, target: value, targetSource, rawAttainment, attainment };
 }
 
 const SCALE = 10n ** 18n; // 1 in Decimal units (10^-18)
@@ -202,6 +224,7 @@ export function evaluatePartner(
     }
   }
 
+  const score = scoreRounded.toRoundedNumber(2);
   const partial = {
     partner,
     period,
@@ -210,16 +233,28 @@ export function evaluatePartner(
     weightSum,
     weightedSum,
     scoreExact,
+    score,
     basisValue,
     basisTier,
     tier,
+    gatesFailed,
   };
-  const payout = computePayout(
-    plan,
-    { ...partial, score: scoreRounded.toRoundedNumber(2), gatesFailed },
-    withheld,
-  );
-  return { ...partial, score: scoreRounded.toRoundedNumber(2), gatesFailed, payout };
+  const payout = computePayout(plan, partial, withheld);
+  return {
+    partner,
+    period,
+    credits,
+    metrics,
+    weightSum,
+    weightedSum,
+    scoreExact,
+    score,
+    basisValue,
+    basisTier,
+    tier,
+    gatesFailed,
+    payout,
+  };
 }
 
 /** Condition check shared by bonuses and awards (rank conditions are decided by the ranker). */

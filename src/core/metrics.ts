@@ -1,6 +1,6 @@
 // Metric actuals for one partner and one period (docs/incentive-model.md §3).
 import type { Partner } from './input.js';
-import { Decimal, isDecimalText, ZERO } from './money.js';
+import { Decimal, isDecimalText, ONE, ZERO } from './money.js';
 import type { Metric } from './plan.schema.js';
 import { type Credit, creditedAmount, type Prepared } from './prepare.js';
 
@@ -39,6 +39,12 @@ function creditNote(credit: Credit, planCurrency: string): string | null {
   return parts.length ? `${credit.deal.id} (${parts.join(', ')})` : null;
 }
 
+/** The set's strings in code-unit order ([...set].sort(), without sorting one or none). */
+function sorted(set: Set<string>): string[] {
+  const list = [...set];
+  return list.length > 1 ? list.sort() : list;
+}
+
 export function computeActual(
   metric: Metric,
   partner: Partner,
@@ -48,18 +54,21 @@ export function computeActual(
 ): Actual {
   switch (metric.kind) {
     case 'wonAmount': {
-      let sum = ZERO;
+      // Summed as raw units: one Decimal for the total instead of one per deal.
+      let units = 0n;
       const notes: string[] = [];
-      for (const c of credits) {
-        sum = sum.plus(creditedAmount(c));
-        const note = creditNote(c, planCurrency);
-        if (note) notes.push(note);
+      const dealIds: string[] = new Array(credits.length);
+      for (let i = 0; i < credits.length; i++) {
+        const c = credits[i]!;
+        units += creditedAmount(c).units;
+        dealIds[i] = c.deal.id;
+        if (c.share || c.deal.currency !== planCurrency) notes.push(creditNote(c, planCurrency)!);
       }
-      return { value: sum, dealIds: credits.map((c) => c.deal.id), notes };
+      return { value: Decimal.fromUnits(units), dealIds, notes };
     }
     case 'wonCount': {
       let sum = ZERO;
-      for (const c of credits) sum = sum.plus(c.share ?? 1);
+      for (const c of credits) sum = sum.plus(c.share ?? ONE);
       return { value: sum, dealIds: credits.map((c) => c.deal.id), notes: [] };
     }
     case 'newCustomers': {
@@ -73,7 +82,7 @@ export function computeActual(
           dealIds.push(c.deal.id);
         }
       }
-      return { value: new Decimal(accounts.size), dealIds, notes: [...accounts].sort() };
+      return { value: new Decimal(accounts.size), dealIds, notes: sorted(accounts) };
     }
     case 'distinctAccounts': {
       const values = new Set<string>();
@@ -85,7 +94,7 @@ export function computeActual(
           dealIds.push(c.deal.id);
         }
       }
-      return { value: new Decimal(values.size), dealIds, notes: [...values].sort() };
+      return { value: new Decimal(values.size), dealIds, notes: sorted(values) };
     }
     case 'averageDeal': {
       let sum = ZERO;

@@ -252,8 +252,12 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
     const accountId = deal.accountId;
     if (needsFirstWon && accountId) {
       const first = firstWon.get(accountId);
-      if (!first || closedMs < first.closedMs || (closedMs === first.closedMs && deal.id < first.dealId)) {
-        firstWon.set(accountId, { dealId: deal.id, closedMs });
+      if (!first) firstWon.set(accountId, { dealId: deal.id, closedMs });
+      else if (closedMs < first.closedMs || (closedMs === first.closedMs && deal.id < first.dealId)) {
+        // Updated in place: an account sees several won deals, and a new object for
+        // each earlier one is garbage the collector has to sweep.
+        first.dealId = deal.id;
+        first.closedMs = closedMs;
       }
     }
     let relevant = false;

@@ -298,37 +298,41 @@ function hashedFacts(
   earlier: { period: Period; payout: Decimal; evaluation: Evaluation }[],
   planHash: string,
 ): string {
-  const credits: Credit[] = [...e.credits, ...earlier.flatMap((s) => s.evaluation.credits)];
-  const accountIds = [
-    ...new Set(credits.map((c) => c.deal.accountId).filter((id): id is string => !!id)),
-  ].sort();
-  const currencies = [...new Set(credits.map((c) => c.deal.currency))].sort();
+  // Built as one string with loops (no intermediate arrays of lines, maps or spreads):
+  // the text is the same as joining one line per fact with "\n".
   const attributes = (a: Record<string, unknown> | undefined) =>
     a && Object.keys(a).length > 0 ? canonicalJson(a) : '';
-  const lines = [planHash, e.period.key];
   const p = e.partner;
-  lines.push(JSON.stringify([p.id, p.name, p.level, p.region, p.agreementEnd, attributes(p.attributes)]));
-  for (const c of credits) {
-    const d = c.deal;
-    lines.push(
-      `${d.id}|${d.amount}|${d.currency}|${d.closedAt}|${d.accountId ?? ''}|${d.csat ?? ''}|${c.share?.toString() ?? ''}|${attributes(d.attributes)}`,
-    );
-  }
-  for (const id of accountIds) {
+  let text = `${planHash}\n${e.period.key}\n${JSON.stringify([p.id, p.name, p.level, p.region, p.agreementEnd, attributes(p.attributes)])}`;
+  const accountIds = new Set<string>();
+  const currencies = new Set<string>();
+  const addCredits = (credits: Credit[]) => {
+    for (const c of credits) {
+      const d = c.deal;
+      text += `\n${d.id}|${d.amount}|${d.currency}|${d.closedAt}|${d.accountId ?? ''}|${d.csat ?? ''}|${c.share?.toString() ?? ''}|${attributes(d.attributes)}`;
+      if (d.accountId) accountIds.add(d.accountId);
+      currencies.add(d.currency);
+    }
+  };
+  addCredits(e.credits);
+  for (const s of earlier) addCredits(s.evaluation.credits);
+  for (const id of sortedSet(accountIds)) {
     const a = prepared.accounts.get(id);
     const first = prepared.firstWon.get(id);
-    lines.push(
-      JSON.stringify([
-        id,
-        a?.region ?? null,
-        a?.industry ?? null,
-        attributes(a?.attributes),
-        first?.dealId,
-        first?.closedMs,
-      ]),
-    );
+    // JSON of [id, region, industry, attributes, first deal, first instant], written out.
+    text += `\n[${JSON.stringify(id)},${jsonOrNull(a?.region)},${jsonOrNull(a?.industry)},${JSON.stringify(attributes(a?.attributes))},${jsonOrNull(first?.dealId)},${first === undefined ? 'null' : JSON.stringify(first.closedMs)}]`;
   }
-  for (const c of currencies) lines.push(`${c}=${prepared.rates.get(c)?.toString() ?? ''}`);
-  for (const st of earlier) lines.push(`${st.period.key}:${st.payout.toString()}`);
-  return lines.join('\n');
+  for (const c of sortedSet(currencies)) text += `\n${c}=${prepared.rates.get(c)?.toString() ?? ''}`;
+  for (const st of earlier) text += `\n${st.period.key}:${st.payout.toString()}`;
+  return text;
+}
+
+/** A string, or null/undefined, as JSON.stringify writes it inside an array. */
+function jsonOrNull(value: string | null | undefined): string {
+  return value === null || value === undefined ? 'null' : JSON.stringify(value);
+}
+
+function sortedSet(set: Set<string>): string[] {
+  const list = [...set];
+  return list.length > 1 ? list.sort() : list;
 }
