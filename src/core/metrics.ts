@@ -3,6 +3,7 @@ import type { Partner } from './input.js';
 import { Decimal, isDecimalText, ONE, ZERO } from './money.js';
 import type { Metric } from './plan.schema.js';
 import { type Credit, creditedAmount, type Prepared } from './prepare.js';
+import { sortedStrings } from './small-sort.js';
 
 export interface Actual {
   /** null: the metric has no value this period (and is left out of the score). */
@@ -37,12 +38,6 @@ function creditNote(credit: Credit, planCurrency: string): string | null {
   if (credit.share) parts.push(`×${credit.share.toString()}`);
   if (credit.deal.currency !== planCurrency) parts.push(`${credit.deal.amount} ${credit.deal.currency}`);
   return parts.length ? `${credit.deal.id} (${parts.join(', ')})` : null;
-}
-
-/** The set's strings in code-unit order ([...set].sort(), without sorting one or none). */
-function sorted(set: Set<string>): string[] {
-  const list = [...set];
-  return list.length > 1 ? list.sort() : list;
 }
 
 export function computeActual(
@@ -82,7 +77,7 @@ export function computeActual(
           dealIds.push(c.deal.id);
         }
       }
-      return { value: new Decimal(accounts.size), dealIds, notes: sorted(accounts) };
+      return { value: new Decimal(accounts.size), dealIds, notes: sortedStrings(accounts) };
     }
     case 'distinctAccounts': {
       const values = new Set<string>();
@@ -94,7 +89,7 @@ export function computeActual(
           dealIds.push(c.deal.id);
         }
       }
-      return { value: new Decimal(values.size), dealIds, notes: sorted(values) };
+      return { value: new Decimal(values.size), dealIds, notes: sortedStrings(values) };
     }
     case 'averageDeal': {
       let sum = ZERO;

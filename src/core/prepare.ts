@@ -10,6 +10,7 @@ import { Decimal, isDecimalText, ONE, ZERO } from './money.js';
 import { type Period, parsePeriod } from './periods.js';
 import type { Plan } from './plan.schema.js';
 import type { RecordError } from './results.js';
+import { sortInPlace } from './small-sort.js';
 
 export class InputError extends Error {
   override name = 'InputError';
@@ -293,7 +294,7 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
 
   // Canonical order, so shuffled input gives byte-identical output.
   errors.sort((a, b) => cmp(a.type, b.type) || cmp(a.id, b.id) || cmp(a.reason, b.reason));
-  for (const credits of wonByPartner.values()) credits.sort((a, b) => cmp(a.deal.id, b.deal.id));
+  for (const credits of wonByPartner.values()) sortInPlace(credits, (a, b) => cmp(a.deal.id, b.deal.id));
   return { partners, accounts, wonByPartner, firstWon, rates, settled, errors };
 }
 

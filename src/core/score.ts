@@ -19,6 +19,7 @@ import type {
   RankResult,
   ResultsDocument,
 } from './results.js';
+import { sortedStrings, sortInPlace } from './small-sort.js';
 import { metricViews } from './view.js';
 
 /** A usage mistake (such as a period key that does not fit the plan), not bad data. */
@@ -264,7 +265,7 @@ function finishResult(
   rank: RankResult,
   hash: (text: string) => string,
 ): PartnerResult {
-  const awards = [...p.awards, ...rankAwards(plan, rank)].sort((a, b) => a.index - b.index);
+  const awards = sortInPlace([...p.awards, ...rankAwards(plan, rank)], (a, b) => a.index - b.index);
   // The rank's keys are built in a fixed order (rankAll), so plain JSON is canonical.
   const r = p.result;
   // Keys in the order of the contract's example (docs/incentive-model.md §4).
@@ -298,41 +299,56 @@ function hashedFacts(
   earlier: { period: Period; payout: Decimal; evaluation: Evaluation }[],
   planHash: string,
 ): string {
-  // Built as one string with loops (no intermediate arrays of lines, maps or spreads):
-  // the text is the same as joining one line per fact with "\n".
+  // Pieces pushed to one list and joined once: a template literal per line would
+  // build a chain of short-lived string fragments for every deal of every partner.
+  // The text is the same as joining one line per fact with "\n".
   const attributes = (a: Record<string, unknown> | undefined) =>
     a && Object.keys(a).length > 0 ? canonicalJson(a) : '';
   const p = e.partner;
-  let text = `${planHash}\n${e.period.key}\n${JSON.stringify([p.id, p.name, p.level, p.region, p.agreementEnd, attributes(p.attributes)])}`;
+  const parts: (string | number)[] = [
+    planHash,
+    '\n',
+    e.period.key,
+    '\n',
+    JSON.stringify([p.id, p.name, p.level, p.region, p.agreementEnd, attributes(p.attributes)]),
+  ];
   const accountIds = new Set<string>();
   const currencies = new Set<string>();
   const addCredits = (credits: Credit[]) => {
     for (const c of credits) {
       const d = c.deal;
-      text += `\n${d.id}|${d.amount}|${d.currency}|${d.closedAt}|${d.accountId ?? ''}|${d.csat ?? ''}|${c.share?.toString() ?? ''}|${attributes(d.attributes)}`;
+      // Every piece is a string or a number here (join would write null as "").
+      parts.push('\n', d.id, '|', d.amount, '|', d.currency, '|', d.closedAt as string, '|');
+      parts.push(
+        d.accountId ?? '',
+        '|',
+        d.csat ?? '',
+        '|',
+        c.share?.toString() ?? '',
+        '|',
+        attributes(d.attributes),
+      );
       if (d.accountId) accountIds.add(d.accountId);
       currencies.add(d.currency);
     }
   };
   addCredits(e.credits);
   for (const s of earlier) addCredits(s.evaluation.credits);
-  for (const id of sortedSet(accountIds)) {
+  for (const id of sortedStrings(accountIds)) {
     const a = prepared.accounts.get(id);
     const first = prepared.firstWon.get(id);
     // JSON of [id, region, industry, attributes, first deal, first instant], written out.
-    text += `\n[${JSON.stringify(id)},${jsonOrNull(a?.region)},${jsonOrNull(a?.industry)},${JSON.stringify(attributes(a?.attributes))},${jsonOrNull(first?.dealId)},${first === undefined ? 'null' : JSON.stringify(first.closedMs)}]`;
+    parts.push('\n[', JSON.stringify(id), ',', jsonOrNull(a?.region), ',', jsonOrNull(a?.industry), ',');
+    parts.push(JSON.stringify(attributes(a?.attributes)), ',', jsonOrNull(first?.dealId), ',');
+    parts.push(first === undefined ? 'null' : JSON.stringify(first.closedMs), ']');
   }
-  for (const c of sortedSet(currencies)) text += `\n${c}=${prepared.rates.get(c)?.toString() ?? ''}`;
-  for (const st of earlier) text += `\n${st.period.key}:${st.payout.toString()}`;
-  return text;
+  for (const c of sortedStrings(currencies))
+    parts.push('\n', c, '=', prepared.rates.get(c)?.toString() ?? '');
+  for (const st of earlier) parts.push('\n', st.period.key, ':', st.payout.toString());
+  return parts.join('');
 }
 
 /** A string, or null/undefined, as JSON.stringify writes it inside an array. */
 function jsonOrNull(value: string | null | undefined): string {
   return value === null || value === undefined ? 'null' : JSON.stringify(value);
-}
-
-function sortedSet(set: Set<string>): string[] {
-  const list = [...set];
-  return list.length > 1 ? list.sort() : list;
 }
