@@ -2,7 +2,7 @@
 import type { Partner } from './input.js';
 import { Decimal, isDecimalText, ONE, ZERO } from './money.js';
 import type { Metric } from './plan.schema.js';
-import { type Credit, creditedAmount, type Prepared } from './prepare.js';
+import type { Credit, Prepared } from './prepare.js';
 import { sortedStrings } from './small-sort.js';
 
 export interface Actual {
@@ -55,7 +55,7 @@ export function computeActual(
       const dealIds: string[] = new Array(credits.length);
       for (let i = 0; i < credits.length; i++) {
         const c = credits[i]!;
-        units += creditedAmount(c).units;
+        units += c.amount.units;
         dealIds[i] = c.deal.id;
         if (c.share || c.deal.currency !== planCurrency) notes.push(creditNote(c, planCurrency)!);
       }

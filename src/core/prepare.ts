@@ -24,13 +24,18 @@ export interface Credit {
   /** Plan-currency units per unit of the deal's currency; null when it is the plan currency. */
   rate: Decimal | null;
   closedMs: number;
+  /**
+   * The partner's credited amount in plan currency: amount × rate × share. Worked out
+   * when the credit is made, while the deal record is at hand; reading a million-deal
+   * input again later costs a cache miss per deal.
+   */
+  amount: Decimal;
 }
 
-/** The partner's credited amount in plan currency (decimal maths only where it is needed). */
-export function creditedAmount(c: Credit): Decimal {
-  let amount = new Decimal(c.deal.amount);
-  if (c.rate) amount = amount.times(c.rate);
-  return c.share ? amount.times(c.share) : amount;
+/** The deal's amount in plan currency (decimal maths only where it is needed). */
+function convertedAmount(deal: Deal, rate: Decimal | null): Decimal {
+  const amount = new Decimal(deal.amount);
+  return rate ? amount.times(rate) : amount;
 }
 
 export interface FirstWon {
@@ -271,10 +276,19 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
     windowIds.add(deal.id);
     const rate = deal.currency === plan.currency ? null : rates.get(deal.currency)!;
     if (checked === WHOLE) {
-      inWindow.push([{ deal, share: null, rate, closedMs }]);
+      inWindow.push([{ deal, share: null, rate, closedMs, amount: convertedAmount(deal, rate) }]);
       inWindowPartners.push([deal.partnerId as string]);
     } else {
-      inWindow.push(checked.map(({ share }) => ({ deal, share, rate, closedMs })));
+      const converted = convertedAmount(deal, rate);
+      inWindow.push(
+        checked.map(({ share }) => ({
+          deal,
+          share,
+          rate,
+          closedMs,
+          amount: share ? converted.times(share) : converted,
+        })),
+      );
       inWindowPartners.push(checked.map(({ partnerId }) => partnerId));
     }
   }
