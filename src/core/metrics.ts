@@ -36,8 +36,8 @@ function accountKey(prepared: Prepared, accountId: string | null | undefined, by
 function creditNote(credit: Credit, planCurrency: string): string | null {
   const parts: string[] = [];
   if (credit.share) parts.push(`×${credit.share.toString()}`);
-  if (credit.deal.currency !== planCurrency) parts.push(`${credit.deal.amount} ${credit.deal.currency}`);
-  return parts.length ? `${credit.deal.id} (${parts.join(', ')})` : null;
+  if (credit.currency !== planCurrency) parts.push(`${credit.deal.amount} ${credit.currency}`);
+  return parts.length ? `${credit.id} (${parts.join(', ')})` : null;
 }
 
 export function computeActual(
@@ -56,25 +56,25 @@ export function computeActual(
       for (let i = 0; i < credits.length; i++) {
         const c = credits[i]!;
         units += c.amount.units;
-        dealIds[i] = c.deal.id;
-        if (c.share || c.deal.currency !== planCurrency) notes.push(creditNote(c, planCurrency)!);
+        dealIds[i] = c.id;
+        if (c.share || c.currency !== planCurrency) notes.push(creditNote(c, planCurrency)!);
       }
       return { value: Decimal.fromUnits(units), dealIds, notes };
     }
     case 'wonCount': {
       let sum = ZERO;
       for (const c of credits) sum = sum.plus(c.share ?? ONE);
-      return { value: sum, dealIds: credits.map((c) => c.deal.id), notes: [] };
+      return { value: sum, dealIds: credits.map((c) => c.id), notes: [] };
     }
     case 'newCustomers': {
       // An account is new for the partner when its first won deal ever is this one.
       const accounts = new Set<string>();
       const dealIds: string[] = [];
       for (const c of credits) {
-        const accountId = c.deal.accountId;
-        if (accountId && prepared.firstWon.get(accountId)?.dealId === c.deal.id && !accounts.has(accountId)) {
+        const accountId = c.accountId;
+        if (accountId && prepared.firstWon.get(accountId)?.dealId === c.id && !accounts.has(accountId)) {
           accounts.add(accountId);
-          dealIds.push(c.deal.id);
+          dealIds.push(c.id);
         }
       }
       return { value: new Decimal(accounts.size), dealIds, notes: sortedStrings(accounts) };
@@ -83,10 +83,10 @@ export function computeActual(
       const values = new Set<string>();
       const dealIds: string[] = [];
       for (const c of credits) {
-        const key = accountKey(prepared, c.deal.accountId, metric.by);
+        const key = accountKey(prepared, c.accountId, metric.by);
         if (key !== null) {
           values.add(key);
-          dealIds.push(c.deal.id);
+          dealIds.push(c.id);
         }
       }
       return { value: new Decimal(values.size), dealIds, notes: sortedStrings(values) };
@@ -101,7 +101,7 @@ export function computeActual(
         if (value === null) continue;
         sum = sum.plus(value);
         count++;
-        dealIds.push(c.deal.id);
+        dealIds.push(c.id);
       }
       if (count === 0) return { value: null, dealIds, notes: [] };
       return { value: sum.div(count), dealIds, notes: [], mean: { sum, count } };

@@ -5,6 +5,7 @@
 
 import { closedAtReader } from './closed-at.js';
 import { isKnownCurrency } from './currencies.js';
+import { attributesText } from './hash.js';
 import type { Account, Deal, Partner } from './input.js';
 import { Decimal, isDecimalText, ONE, ZERO } from './money.js';
 import { type Period, parsePeriod } from './periods.js';
@@ -30,6 +31,46 @@ export interface Credit {
    * input again later costs a cache miss per deal.
    */
   amount: Decimal;
+  /** The deal's id, account and currency, kept here for the same reason. */
+  id: string;
+  accountId: string | null | undefined;
+  currency: string;
+  /** This credit's line of the facts behind inputsHash (see hashedFacts in score.ts). */
+  facts: string;
+}
+
+/** Everything a credit needs from its deal, read once while the record is at hand. */
+function credit(
+  deal: Deal,
+  share: Decimal | null,
+  rate: Decimal | null,
+  closedMs: number,
+  converted: Decimal,
+): Credit {
+  // Joined, not a template literal: one flat string instead of a chain of fragments.
+  // Every piece is a string or a number (join would write null as "").
+  const facts = [
+    deal.id,
+    deal.amount,
+    deal.currency,
+    deal.closedAt as string,
+    deal.accountId ?? '',
+    deal.csat ?? '',
+    share?.toString() ?? '',
+    attributesText(deal.attributes),
+  ].join('|');
+  const amount = share ? converted.times(share) : converted;
+  return {
+    deal,
+    share,
+    rate,
+    closedMs,
+    amount,
+    id: deal.id,
+    accountId: deal.accountId,
+    currency: deal.currency,
+    facts,
+  };
 }
 
 /** The deal's amount in plan currency (decimal maths only where it is needed). */
@@ -276,19 +317,11 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
     windowIds.add(deal.id);
     const rate = deal.currency === plan.currency ? null : rates.get(deal.currency)!;
     if (checked === WHOLE) {
-      inWindow.push([{ deal, share: null, rate, closedMs, amount: convertedAmount(deal, rate) }]);
+      inWindow.push([credit(deal, null, rate, closedMs, convertedAmount(deal, rate))]);
       inWindowPartners.push([deal.partnerId as string]);
     } else {
       const converted = convertedAmount(deal, rate);
-      inWindow.push(
-        checked.map(({ share }) => ({
-          deal,
-          share,
-          rate,
-          closedMs,
-          amount: share ? converted.times(share) : converted,
-        })),
-      );
+      inWindow.push(checked.map(({ share }) => credit(deal, share, rate, closedMs, converted)));
       inWindowPartners.push(checked.map(({ partnerId }) => partnerId));
     }
   }
@@ -296,7 +329,7 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
   const wonByPartner = new Map<string, Credit[]>();
   for (let i = 0; i < inWindow.length; i++) {
     const credits = inWindow[i]!;
-    if (twice.has(credits[0]!.deal.id)) continue;
+    if (twice.has(credits[0]!.id)) continue;
     const partnerIds = inWindowPartners[i]!;
     for (let j = 0; j < credits.length; j++) {
       const own = wonByPartner.get(partnerIds[j]!);
@@ -308,7 +341,7 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
 
   // Canonical order, so shuffled input gives byte-identical output.
   errors.sort((a, b) => cmp(a.type, b.type) || cmp(a.id, b.id) || cmp(a.reason, b.reason));
-  for (const credits of wonByPartner.values()) sortInPlace(credits, (a, b) => cmp(a.deal.id, b.deal.id));
+  for (const credits of wonByPartner.values()) sortInPlace(credits, (a, b) => cmp(a.id, b.id));
   return { partners, accounts, wonByPartner, firstWon, rates, settled, errors };
 }
 

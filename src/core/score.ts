@@ -4,7 +4,7 @@
 import { type Evaluation, evaluatePartner, metricConditionMet, tierConditionMet } from './evaluate.js';
 import { explainLines, rankAndAwardLines } from './explain.js';
 import { feedback, gateMessage } from './feedback.js';
-import { canonicalJson, sha256Hex } from './hash.js';
+import { attributesText, canonicalJson, sha256Hex } from './hash.js';
 import { type Decimal, moneyText, ZERO } from './money.js';
 import { nextTier } from './next-tier.js';
 import { type Period, parsePeriod } from './periods.js';
@@ -302,34 +302,21 @@ function hashedFacts(
   // Pieces pushed to one list and joined once: a template literal per line would
   // build a chain of short-lived string fragments for every deal of every partner.
   // The text is the same as joining one line per fact with "\n".
-  const attributes = (a: Record<string, unknown> | undefined) =>
-    a && Object.keys(a).length > 0 ? canonicalJson(a) : '';
   const p = e.partner;
   const parts: (string | number)[] = [
     planHash,
     '\n',
     e.period.key,
     '\n',
-    JSON.stringify([p.id, p.name, p.level, p.region, p.agreementEnd, attributes(p.attributes)]),
+    JSON.stringify([p.id, p.name, p.level, p.region, p.agreementEnd, attributesText(p.attributes)]),
   ];
   const accountIds = new Set<string>();
   const currencies = new Set<string>();
   const addCredits = (credits: Credit[]) => {
     for (const c of credits) {
-      const d = c.deal;
-      // Every piece is a string or a number here (join would write null as "").
-      parts.push('\n', d.id, '|', d.amount, '|', d.currency, '|', d.closedAt as string, '|');
-      parts.push(
-        d.accountId ?? '',
-        '|',
-        d.csat ?? '',
-        '|',
-        c.share?.toString() ?? '',
-        '|',
-        attributes(d.attributes),
-      );
-      if (d.accountId) accountIds.add(d.accountId);
-      currencies.add(d.currency);
+      parts.push('\n', c.facts);
+      if (c.accountId) accountIds.add(c.accountId);
+      currencies.add(c.currency);
     }
   };
   addCredits(e.credits);
@@ -339,7 +326,7 @@ function hashedFacts(
     const first = prepared.firstWon.get(id);
     // JSON of [id, region, industry, attributes, first deal, first instant], written out.
     parts.push('\n[', JSON.stringify(id), ',', jsonOrNull(a?.region), ',', jsonOrNull(a?.industry), ',');
-    parts.push(JSON.stringify(attributes(a?.attributes)), ',', jsonOrNull(first?.dealId), ',');
+    parts.push(JSON.stringify(attributesText(a?.attributes)), ',', jsonOrNull(first?.dealId), ',');
     parts.push(first === undefined ? 'null' : JSON.stringify(first.closedMs), ']');
   }
   for (const c of sortedStrings(currencies))
