@@ -260,7 +260,15 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
 
   const readClosedAt = closedAtReader(plan.timezone);
   const dealList = list(doc, 'deals');
-  const firstWon = new Map<string, FirstWon>();
+  const needsFirstWon = plan.metrics.some((m) => m.kind === 'newCustomers');
+  // Each account's earliest won deal so far. The input's accounts get their entry up
+  // front: the map never grows inside the loop, and lookups compare against the
+  // accounts' own id strings, which sit together in memory (the deals' copies are
+  // scattered over a million records). Entries no deal reached are dropped below.
+  const earliest = new Map<string, FirstWon>();
+  if (needsFirstWon) {
+    for (const id of accounts.keys()) earliest.set(id, { dealId: '', closedMs: Number.POSITIVE_INFINITY });
+  }
   const inWindow: Credit[][] = [];
   const inWindowPartners: string[][] = [];
   const windowIds = new Set<string>();
@@ -268,7 +276,6 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
 
   // Won deals closed after the last period that matters feed no number at all.
   const horizon = Math.max(...windows.map((w) => w.endMs));
-  const needsFirstWon = plan.metrics.some((m) => m.kind === 'newCustomers');
   for (let i = 0; i < dealList.length; i++) {
     const raw = dealList[i];
     // Only won deals closed before the horizon feed numbers. Everything else is checked
@@ -298,11 +305,14 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
     }
     const accountId = deal.accountId;
     if (needsFirstWon && accountId) {
-      const first = firstWon.get(accountId);
-      if (!first) firstWon.set(accountId, { dealId: deal.id, closedMs });
-      else if (closedMs < first.closedMs || (closedMs === first.closedMs && deal.id < first.dealId)) {
-        // Updated in place: an account sees several won deals, and a new object for
-        // each earlier one is garbage the collector has to sweep.
+      let first = earliest.get(accountId);
+      if (first === undefined) {
+        first = { dealId: '', closedMs: Number.POSITIVE_INFINITY };
+        earliest.set(accountId, first);
+      }
+      // Updated in place: an account sees several won deals, and a new object for
+      // each earlier one is garbage the collector has to sweep.
+      if (closedMs < first.closedMs || (closedMs === first.closedMs && deal.id < first.dealId)) {
         first.dealId = deal.id;
         first.closedMs = closedMs;
       }
@@ -325,6 +335,10 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
       inWindowPartners.push(checked.map(({ partnerId }) => partnerId));
     }
   }
+
+  const firstWon = new Map<string, FirstWon>();
+  for (const [id, first] of earliest)
+    if (first.closedMs !== Number.POSITIVE_INFINITY) firstWon.set(id, first);
 
   const wonByPartner = new Map<string, Credit[]>();
   for (let i = 0; i < inWindow.length; i++) {
@@ -427,14 +441,17 @@ function parseSplits(
   if (!Array.isArray(raw) || raw.length === 0) return 'splits must be a non-empty list';
   const out: { partnerId: string; share: Decimal }[] = [];
   let sum = ZERO;
-  for (const [i, s] of raw.entries()) {
+  // Plain loops and constant bounds: this runs for every split deal of the input.
+  for (let i = 0; i < raw.length; i++) {
+    const s: unknown = raw[i];
     if (!isObj(s) || typeof s.partnerId !== 'string') return `splits[${i}].partnerId must be a string`;
     if (!partners.has(s.partnerId)) return `splits[${i}]: unknown partner "${s.partnerId}"`;
     if (!isDecimalText(s.share)) return `splits[${i}].share must be a decimal string such as "0.4"`;
     const share = new Decimal(s.share);
-    if (share.lte(0) || share.gt(1)) return `splits[${i}].share must be greater than 0 and at most 1`;
-    if (out.some((o) => o.partnerId === s.partnerId))
-      return `splits[${i}]: partner "${s.partnerId}" appears twice`;
+    if (share.lte(ZERO) || share.gt(ONE)) return `splits[${i}].share must be greater than 0 and at most 1`;
+    for (const o of out) {
+      if (o.partnerId === s.partnerId) return `splits[${i}]: partner "${s.partnerId}" appears twice`;
+    }
     sum = sum.plus(share);
     out.push({ partnerId: s.partnerId, share });
   }
