@@ -90,14 +90,8 @@ export function tierIndexFor(plan: Plan, basisValue: Decimal): number {
   return index;
 }
 
-function evaluateMetric(
-  plan: Plan,
-  prepared: Prepared,
-  partner: Partner,
-  credits: Credit[],
-  metric: Metric,
-): MetricEval {
-  const actual = computeActual(metric, partner, credits, prepared, plan.currency);
+function evaluateMetric(plan: Plan, partner: Partner, credits: Credit[], metric: Metric): MetricEval {
+  const actual = computeActual(metric, partner, credits, plan.currency);
   const target = resolveTarget(plan, partner, metric.key);
   // Object literals written out (no spread): this runs for every metric of every partner.
   const value = target?.value ?? null;
@@ -187,7 +181,7 @@ export function evaluatePartner(
   period: Period,
 ): Evaluation {
   const credits = creditsIn(prepared.wonByPartner.get(partner.id), period);
-  const metrics = plan.metrics.map((m) => evaluateMetric(plan, prepared, partner, credits, m));
+  const metrics = plan.metrics.map((m) => evaluateMetric(plan, partner, credits, m));
 
   const weights = compile(plan).weight;
   let weightSum = ZERO;

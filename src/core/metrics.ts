@@ -2,7 +2,7 @@
 import type { Partner } from './input.js';
 import { Decimal, isDecimalText, ONE, ZERO } from './money.js';
 import type { Metric } from './plan.schema.js';
-import type { Credit, Prepared } from './prepare.js';
+import type { Credit } from './prepare.js';
 import { sortedStrings } from './small-sort.js';
 
 export interface Actual {
@@ -23,9 +23,9 @@ export function numericValue(value: unknown): Decimal | null {
   return null;
 }
 
-function accountKey(prepared: Prepared, accountId: string | null | undefined, by: string): string | null {
-  if (!accountId) return null;
-  const account = prepared.accounts.get(accountId);
+function accountKey(credit: Credit, by: string): string | null {
+  if (!credit.accountId) return null;
+  const account = credit.account; // prepared.accounts.get(accountId), looked up in prepare
   if (!account) return null;
   const value =
     by === 'region' ? account.region : by === 'industry' ? account.industry : account.attributes[by];
@@ -44,7 +44,6 @@ export function computeActual(
   metric: Metric,
   partner: Partner,
   credits: Credit[],
-  prepared: Prepared,
   planCurrency: string,
 ): Actual {
   switch (metric.kind) {
@@ -72,7 +71,8 @@ export function computeActual(
       const dealIds: string[] = [];
       for (const c of credits) {
         const accountId = c.accountId;
-        if (accountId && prepared.firstWon.get(accountId)?.dealId === c.id && !accounts.has(accountId)) {
+        // c.first is prepared.firstWon.get(accountId), linked in prepare.
+        if (accountId && c.first?.dealId === c.id && !accounts.has(accountId)) {
           accounts.add(accountId);
           dealIds.push(c.id);
         }
@@ -83,7 +83,7 @@ export function computeActual(
       const values = new Set<string>();
       const dealIds: string[] = [];
       for (const c of credits) {
-        const key = accountKey(prepared, c.accountId, metric.by);
+        const key = accountKey(c, metric.by);
         if (key !== null) {
           values.add(key);
           dealIds.push(c.id);

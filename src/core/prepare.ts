@@ -37,6 +37,10 @@ export interface Credit {
   currency: string;
   /** This credit's line of the facts behind inputsHash (see hashedFacts in score.ts). */
   facts: string;
+  /** The deal's account record, when the input has it (accounts.get(accountId)). */
+  account: Account | undefined;
+  /** Its account's first won deal: the entry firstWon holds for accountId, when it is tracked. */
+  first: FirstWon | undefined;
 }
 
 /** Everything a credit needs from its deal, read once while the record is at hand. */
@@ -46,6 +50,8 @@ function credit(
   rate: Decimal | null,
   closedMs: number,
   converted: Decimal,
+  account: Account | undefined,
+  first: FirstWon | undefined,
 ): Credit {
   // Joined, not a template literal: one flat string instead of a chain of fragments.
   // Every piece is a string or a number (join would write null as "").
@@ -70,6 +76,8 @@ function credit(
     accountId: deal.accountId,
     currency: deal.currency,
     facts,
+    account,
+    first,
   };
 }
 
@@ -304,8 +312,9 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
       continue;
     }
     const accountId = deal.accountId;
+    let first: FirstWon | undefined;
     if (needsFirstWon && accountId) {
-      let first = earliest.get(accountId);
+      first = earliest.get(accountId);
       if (first === undefined) {
         first = { dealId: '', closedMs: Number.POSITIVE_INFINITY };
         earliest.set(accountId, first);
@@ -326,12 +335,16 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
     if (windowIds.has(deal.id)) twice.add(deal.id);
     windowIds.add(deal.id);
     const rate = deal.currency === plan.currency ? null : rates.get(deal.currency)!;
+    // Looked up now, while the account id was just hashed, rather than once per metric later.
+    const account = accountId ? accounts.get(accountId) : undefined;
     if (checked === WHOLE) {
-      inWindow.push([credit(deal, null, rate, closedMs, convertedAmount(deal, rate))]);
+      inWindow.push([credit(deal, null, rate, closedMs, convertedAmount(deal, rate), account, first)]);
       inWindowPartners.push([deal.partnerId as string]);
     } else {
       const converted = convertedAmount(deal, rate);
-      inWindow.push(checked.map(({ share }) => credit(deal, share, rate, closedMs, converted)));
+      inWindow.push(
+        checked.map(({ share }) => credit(deal, share, rate, closedMs, converted, account, first)),
+      );
       inWindowPartners.push(checked.map(({ partnerId }) => partnerId));
     }
   }

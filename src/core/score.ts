@@ -310,20 +310,20 @@ function hashedFacts(
     '\n',
     JSON.stringify([p.id, p.name, p.level, p.region, p.agreementEnd, attributesText(p.attributes)]),
   ];
-  const accountIds = new Set<string>();
+  // One credit per account: it links the account record and its first won deal.
+  const byAccount = new Map<string, Credit>();
   const currencies = new Set<string>();
   const addCredits = (credits: Credit[]) => {
     for (const c of credits) {
       parts.push('\n', c.facts);
-      if (c.accountId) accountIds.add(c.accountId);
+      if (c.accountId && !byAccount.has(c.accountId)) byAccount.set(c.accountId, c);
       currencies.add(c.currency);
     }
   };
   addCredits(e.credits);
   for (const s of earlier) addCredits(s.evaluation.credits);
-  for (const id of sortedStrings(accountIds)) {
-    const a = prepared.accounts.get(id);
-    const first = prepared.firstWon.get(id);
+  for (const id of sortedStrings(byAccount.keys())) {
+    const { account: a, first } = byAccount.get(id)!;
     // JSON of [id, region, industry, attributes, first deal, first instant], written out.
     parts.push('\n[', JSON.stringify(id), ',', jsonOrNull(a?.region), ',', jsonOrNull(a?.industry), ',');
     parts.push(JSON.stringify(attributesText(a?.attributes)), ',', jsonOrNull(first?.dealId), ',');
