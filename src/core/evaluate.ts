@@ -62,7 +62,10 @@ export interface Evaluation {
 
 export function creditsIn(credits: Credit[] | undefined, period: Period): Credit[] {
   if (!credits) return [];
-  return credits.filter((c) => c.closedMs >= period.startMs && c.closedMs < period.endMs);
+  const inPeriod = (c: Credit) => c.closedMs >= period.startMs && c.closedMs < period.endMs;
+  // Usually every credit is in the period (no settled periods): share the list, which
+  // nothing changes, instead of copying it for every partner.
+  return credits.every(inPeriod) ? credits : credits.filter(inPeriod);
 }
 
 export function resolveTarget(
