@@ -341,11 +341,17 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
       inWindow.push([credit(deal, null, rate, closedMs, convertedAmount(deal, rate), account, first)]);
       inWindowPartners.push([deal.partnerId as string]);
     } else {
+      // No closure here: an arrow function capturing the loop's constants would make V8
+      // allocate a context object on every one of the million iterations.
       const converted = convertedAmount(deal, rate);
-      inWindow.push(
-        checked.map(({ share }) => credit(deal, share, rate, closedMs, converted, account, first)),
-      );
-      inWindowPartners.push(checked.map(({ partnerId }) => partnerId));
+      const credits: Credit[] = [];
+      const partnerIds: string[] = [];
+      for (const { partnerId, share } of checked) {
+        credits.push(credit(deal, share, rate, closedMs, converted, account, first));
+        partnerIds.push(partnerId);
+      }
+      inWindow.push(credits);
+      inWindowPartners.push(partnerIds);
     }
   }
 
