@@ -24,24 +24,22 @@ function daysIn(year: number, month: number): number {
 
 /** Returns a function mapping `closedAt` text to epoch ms, or undefined when malformed. */
 export function closedAtReader(timeZone: string): ClosedAtReader {
-  const dayStart = new Map<string, number | undefined>();
+  // Keyed by yyyymmdd as a number: no substring and no string hashing per deal.
+  const dayStart = new Map<number, number | undefined>();
 
+  /** Midnight in the zone of the date at the start of `text`, or undefined when it is no date. */
   const day = (text: string): number | undefined => {
-    const key = text.slice(0, 10);
-    if (dayStart.has(key)) return dayStart.get(key);
-    const year = digits(key, 0, 4);
-    const month = digits(key, 5, 2);
-    const date = digits(key, 8, 2);
-    const ok =
-      key.length === 10 &&
-      key[4] === '-' &&
-      key[7] === '-' &&
-      year >= 0 &&
-      month >= 1 &&
-      month <= 12 &&
-      date >= 1;
-    const ms = ok && date <= daysIn(year, month) ? instantOf(timeZone, year, month, date) : undefined;
-    dayStart.set(key, ms);
+    if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined;
+    const year = digits(text, 0, 4);
+    const month = digits(text, 5, 2);
+    const date = digits(text, 8, 2);
+    if (year < 0 || month < 1 || month > 12 || date < 1) return undefined;
+    const key = year * 10_000 + month * 100 + date;
+    let ms = dayStart.get(key);
+    if (ms === undefined && !dayStart.has(key)) {
+      ms = date <= daysIn(year, month) ? instantOf(timeZone, year, month, date) : undefined;
+      dayStart.set(key, ms);
+    }
     return ms;
   };
 

@@ -62,7 +62,10 @@ export interface Evaluation {
 
 export function creditsIn(credits: Credit[] | undefined, period: Period): Credit[] {
   if (!credits) return [];
-  return credits.filter((c) => c.closedMs >= period.startMs && c.closedMs < period.endMs);
+  const inPeriod = (c: Credit) => c.closedMs >= period.startMs && c.closedMs < period.endMs;
+  // Usually every credit is in the period (no settled periods): share the list, which
+  // nothing changes, instead of copying it for every partner.
+  return credits.every(inPeriod) ? credits : credits.filter(inPeriod);
 }
 
 export function resolveTarget(
@@ -90,22 +93,38 @@ export function tierIndexFor(plan: Plan, basisValue: Decimal): number {
   return index;
 }
 
-function evaluateMetric(
-  plan: Plan,
-  prepared: Prepared,
-  partner: Partner,
-  credits: Credit[],
-  metric: Metric,
-): MetricEval {
-  const actual = computeActual(metric, partner, credits, prepared, plan.currency);
+function evaluateMetric(plan: Plan, partner: Partner, credits: Credit[], metric: Metric): MetricEval {
+  const actual = computeActual(metric, partner, credits, plan.currency);
   const target = resolveTarget(plan, partner, metric.key);
-  const base = { metric, actual, target: target?.value ?? null, targetSource: target?.source ?? null };
-  if (!target?.value.gt(0)) return { ...base, rawAttainment: null, attainment: null, excluded: 'no target' };
-  if (actual.value === null) return { ...base, rawAttainment: null, attainment: null, excluded: 'no value' };
+  // Object literals written out (no spread): this runs for every metric of every partner.
+  const value = target?.value ?? null;
+  const targetSource = target?.source ?? null;
+  if (!target?.value.gt(0)) {
+    return {
+      metric,
+      actual,
+      target: value,
+      targetSource,
+      rawAttainment: null,
+      attainment: null,
+      excluded: 'no target',
+    };
+  }
+  if (actual.value === null) {
+    return {
+      metric,
+      actual,
+      target: value,
+      targetSource,
+      rawAttainment: null,
+      attainment: null,
+      excluded: 'no value',
+    };
+  }
   const rawAttainment = actual.value.div(target.value);
   const cap = compile(plan).cap.get(metric.key) ?? null;
   const attainment = cap !== null && rawAttainment.gt(cap) ? cap : rawAttainment;
-  return { ...base, rawAttainment, attainment };
+  return { metric, actual, target: value, targetSource, rawAttainment, attainment };
 }
 
 const SCALE = 10n ** 18n; // 1 in Decimal units (10^-18)
@@ -165,7 +184,7 @@ export function evaluatePartner(
   period: Period,
 ): Evaluation {
   const credits = creditsIn(prepared.wonByPartner.get(partner.id), period);
-  const metrics = plan.metrics.map((m) => evaluateMetric(plan, prepared, partner, credits, m));
+  const metrics = plan.metrics.map((m) => evaluateMetric(plan, partner, credits, m));
 
   const weights = compile(plan).weight;
   let weightSum = ZERO;
@@ -202,6 +221,7 @@ export function evaluatePartner(
     }
   }
 
+  const score = scoreRounded.toRoundedNumber(2);
   const partial = {
     partner,
     period,
@@ -210,12 +230,28 @@ export function evaluatePartner(
     weightSum,
     weightedSum,
     scoreExact,
+    score,
     basisValue,
     basisTier,
     tier,
+    gatesFailed,
   };
-  const payout = computePayout(plan, { ...partial, score: scoreRounded.toNumber(), gatesFailed }, withheld);
-  return { ...partial, score: scoreRounded.toNumber(), gatesFailed, payout };
+  const payout = computePayout(plan, partial, withheld);
+  return {
+    partner,
+    period,
+    credits,
+    metrics,
+    weightSum,
+    weightedSum,
+    scoreExact,
+    score,
+    basisValue,
+    basisTier,
+    tier,
+    gatesFailed,
+    payout,
+  };
 }
 
 /** Condition check shared by bonuses and awards (rank conditions are decided by the ranker). */

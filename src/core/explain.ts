@@ -1,6 +1,7 @@
 // Explain lines: one per step, naming the deals behind each number, so finance and
 // partners can follow a result from the CRM records to the payout.
 import type { Evaluation } from './evaluate.js';
+import { flatAll } from './flat-text.js';
 import { groupThousands, moneyText, roundedNumber } from './money.js';
 import type { Plan } from './plan.schema.js';
 import type { Adjustment, AwardResult, RankResult } from './results.js';
@@ -100,7 +101,7 @@ export function explainLines(
     );
   }
   lines.push(`payout total = ${money(plan, extra.total)}`);
-  return lines;
+  return flatAll(lines);
 }
 
 /** The closing lines, known only after every partner is ranked. */
@@ -115,5 +116,5 @@ export function rankAndAwardLines(
     `rank ${rank.overall} of ${rank.of.overall} overall${within.length ? `; ${within.join('; ')}` : ''}`,
   ];
   for (const a of awards) lines.push(`award ${a.award.type} "${a.award.name}": ${a.because}`);
-  return lines;
+  return flatAll(lines);
 }

@@ -1,10 +1,12 @@
 // Strengths (attainment ≥ 1) and improvements (attainment < 1, weakest first), each
 // with a plain-language message in English and Simplified Chinese.
 import type { GateEval } from './evaluate.js';
+import { flat } from './flat-text.js';
 import { metricLabel, valueText } from './labels.js';
 import { Decimal, ONE } from './money.js';
 import type { Plan } from './plan.schema.js';
 import type { FeedbackItem, Message } from './results.js';
+import { sortInPlace } from './small-sort.js';
 import { display, type MetricView } from './view.js';
 
 export function feedback(
@@ -12,14 +14,14 @@ export function feedback(
   views: MetricView[],
 ): { strengths: FeedbackItem[]; improvements: FeedbackItem[] } {
   const scored = views.filter((v) => v.rawAttainment !== null);
-  const strengths = scored
-    .filter((v) => v.m.rawAttainment!.gte(ONE))
-    .sort((a, b) => b.m.rawAttainment!.comparedTo(a.m.rawAttainment!))
-    .map((v) => strength(v));
-  const improvements = scored
-    .filter((v) => v.m.rawAttainment!.lt(ONE))
-    .sort((a, b) => a.m.rawAttainment!.comparedTo(b.m.rawAttainment!))
-    .map((v) => improvement(plan, v));
+  const strengths = sortInPlace(
+    scored.filter((v) => v.m.rawAttainment!.gte(ONE)),
+    (a, b) => b.m.rawAttainment!.comparedTo(a.m.rawAttainment!),
+  ).map((v) => strength(v));
+  const improvements = sortInPlace(
+    scored.filter((v) => v.m.rawAttainment!.lt(ONE)),
+    (a, b) => a.m.rawAttainment!.comparedTo(b.m.rawAttainment!),
+  ).map((v) => improvement(plan, v));
   return { strengths, improvements };
 }
 
@@ -29,8 +31,10 @@ function strength(v: MetricView): FeedbackItem {
     metric: v.m.metric.key,
     attainment: v.rawAttainment!,
     message: {
-      en: `${label.en}: ${v.percent} of target (${v.actualDisplay} of ${v.targetDisplay}).`,
-      'zh-CN': `${label['zh-CN']}：完成目标的 ${v.percent}（${v.actualDisplay} / ${v.targetDisplay}）。`,
+      en: flat(`${label.en}: ${v.percent} of target (${v.actualDisplay} of ${v.targetDisplay}).`),
+      'zh-CN': flat(
+        `${label['zh-CN']}：完成目标的 ${v.percent}（${v.actualDisplay} / ${v.targetDisplay}）。`,
+      ),
     },
   };
 }
@@ -44,8 +48,12 @@ function improvement(plan: Plan, v: MetricView): FeedbackItem {
     attainment: v.rawAttainment!,
     gap,
     message: {
-      en: `${label.en}: ${v.percent} of target (${v.actualDisplay} of ${v.targetDisplay}); ${gapDisplay} more reaches the target.`,
-      'zh-CN': `${label['zh-CN']}：完成目标的 ${v.percent}（${v.actualDisplay} / ${v.targetDisplay}），再增加 ${gapDisplay} 即可达标。`,
+      en: flat(
+        `${label.en}: ${v.percent} of target (${v.actualDisplay} of ${v.targetDisplay}); ${gapDisplay} more reaches the target.`,
+      ),
+      'zh-CN': flat(
+        `${label['zh-CN']}：完成目标的 ${v.percent}（${v.actualDisplay} / ${v.targetDisplay}），再增加 ${gapDisplay} 即可达标。`,
+      ),
     },
   };
 }
@@ -64,7 +72,9 @@ export function gateMessage(plan: Plan, views: MetricView[], g: GateEval): Messa
       ? { en: 'no payout this period', zh: '本期不发放奖励' }
       : { en: `tier limited to ${g.gate.effect.maxTier}`, zh: `等级最高为 ${g.gate.effect.maxTier}` };
   return {
-    en: `${label.en} is ${actual ?? 'not recorded'}, below the required ${min}: ${effect.en}.`,
-    'zh-CN': `${label['zh-CN']}${actual === null ? '暂无数据' : `为 ${actual}`}，低于要求的 ${min}：${effect.zh}。`,
+    en: flat(`${label.en} is ${actual ?? 'not recorded'}, below the required ${min}: ${effect.en}.`),
+    'zh-CN': flat(
+      `${label['zh-CN']}${actual === null ? '暂无数据' : `为 ${actual}`}，低于要求的 ${min}：${effect.zh}。`,
+    ),
   };
 }

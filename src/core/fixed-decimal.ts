@@ -33,7 +33,38 @@ function divUp(n: bigint, d: bigint): bigint {
   return q * d === n ? q : n < 0n ? q - 1n : q + 1n;
 }
 
+/**
+ * Plain text such as "1250.00" or "-3.5" with at most 15 digits, read digit by digit
+ * into a safe integer (no regex, no intermediate strings): every deal amount, so it
+ * is the common case. Anything else (more digits, exponents, spaces) returns
+ * undefined and goes through `parse`, which gives the same units for this text.
+ */
+function parsePlain(text: string): bigint | undefined {
+  const length = text.length;
+  const first = text.charCodeAt(0);
+  let i = first === 45 || first === 43 ? 1 : 0;
+  let n = 0;
+  let digits = 0;
+  let fraction = -1; // digits after the point; -1 before the point
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 && fraction === -1) {
+      fraction = 0;
+      continue;
+    }
+    if (c < 48 || c > 57) return undefined;
+    n = n * 10 + (c - 48);
+    digits++;
+    if (fraction >= 0) fraction++;
+  }
+  if (digits === 0 || digits > 15 || fraction > PLACES) return undefined;
+  const units = BigInt(n) * POW10[PLACES - (fraction === -1 ? 0 : fraction)]!;
+  return first === 45 ? -units : units;
+}
+
 function parse(text: string): bigint {
+  const plain = parsePlain(text);
+  if (plain !== undefined) return plain;
   const m = TEXT.exec(text.trim());
   if (!m || (m[2] === '' && (m[3] === undefined || m[3] === ''))) {
     throw new Error(`not a decimal number: ${JSON.stringify(text)}`);
@@ -152,18 +183,23 @@ export class Decimal {
   toDecimalPlaces(places: number, rounding: number = Decimal.ROUND_HALF_UP): Decimal {
     if (places >= PLACES) return this;
     const factor = POW10[PLACES - places]!;
-    const q =
-      rounding === Decimal.ROUND_HALF_UP
-        ? divHalfUp(this.units, factor)
-        : rounding === Decimal.ROUND_UP
-          ? divUp(this.units, factor)
-          : this.units / factor;
-    return Decimal.fromUnits(q * factor);
+    return Decimal.fromUnits(roundTo(this.units, factor, rounding) * factor);
   }
 
   /** Plain decimal text with exactly `places` decimals (rounded), or all significant ones. */
   toFixed(places?: number, rounding: number = Decimal.ROUND_HALF_UP): string {
     if (places === undefined) return this.toString();
+    if (places <= PLACES) {
+      // Rounded to a whole number q of 10^-places, written with the point inserted.
+      const q = roundTo(this.units, POW10[PLACES - places]!, rounding);
+      const negative = q < 0n;
+      const digits = (negative ? -q : q).toString();
+      if (places === 0) return negative ? `-${digits}` : digits;
+      const padded = digits.length > places ? digits : digits.padStart(places + 1, '0');
+      const cut = padded.length - places;
+      const text = `${padded.slice(0, cut)}.${padded.slice(cut)}`;
+      return negative ? `-${text}` : text;
+    }
     const rounded = this.toDecimalPlaces(places, rounding).units;
     const negative = rounded < 0n;
     const digits = (negative ? -rounded : rounded).toString().padStart(PLACES + 1, '0');
@@ -176,10 +212,16 @@ export class Decimal {
   /** Shortest plain decimal text: "1318000", "0.75", "-25000.5"; never exponent notation. */
   toString(): string {
     const negative = this.units < 0n;
-    const digits = (negative ? -this.units : this.units).toString().padStart(PLACES + 1, '0');
-    const whole = digits.slice(0, digits.length - PLACES);
-    const fraction = digits.slice(digits.length - PLACES).replace(/0+$/, '');
-    const text = fraction ? `${whole}.${fraction}` : whole;
+    const abs = negative ? -this.units : this.units;
+    const rest = abs % SCALE;
+    // Whole numbers (counts, targets, most amounts) need no fraction digits at all.
+    let text = (abs / SCALE).toString();
+    if (rest !== 0n) {
+      const fraction = rest.toString().padStart(PLACES, '0');
+      let end = PLACES;
+      while (fraction.charCodeAt(end - 1) === 48) end--;
+      text = `${text}.${fraction.slice(0, end)}`;
+    }
     return negative ? `-${text}` : text;
   }
 
@@ -187,9 +229,32 @@ export class Decimal {
     return Number(this.toString());
   }
 
+  /**
+   * The number nearest to this value rounded half-up to `places` (≤ 18) decimals:
+   * Number(rounded.toString()) without the text. A safe integer q divided by an
+   * exact power of ten is correctly rounded, as reading the decimal text is, so both
+   * give the same number; larger values take the text route.
+   */
+  toRoundedNumber(places: number): number {
+    const q = divHalfUp(this.units, POW10[PLACES - places]!);
+    if (q <= MAX_SAFE && q >= -MAX_SAFE) return Number(q) / 10 ** places;
+    return this.toDecimalPlaces(places).toNumber();
+  }
+
   toJSON(): string {
     return this.toString();
   }
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** units ÷ factor as a whole number, rounded as `rounding` says. */
+function roundTo(units: bigint, factor: bigint, rounding: number): bigint {
+  return rounding === Decimal.ROUND_HALF_UP
+    ? divHalfUp(units, factor)
+    : rounding === Decimal.ROUND_UP
+      ? divUp(units, factor)
+      : units / factor;
 }
 
 function of(value: DecimalValue): bigint {

@@ -14,6 +14,11 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
+/** A record's attributes in hashed facts: canonical JSON, or nothing when there are none. */
+export function attributesText(attributes: Record<string, unknown> | null | undefined): string {
+  return attributes && Object.keys(attributes).length > 0 ? canonicalJson(attributes) : '';
+}
+
 export function sha256Hex(text: string): string {
   return bytesToHex(sha256(utf8ToBytes(text)));
 }

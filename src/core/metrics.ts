@@ -1,8 +1,9 @@
 // Metric actuals for one partner and one period (docs/incentive-model.md §3).
 import type { Partner } from './input.js';
-import { Decimal, isDecimalText, ZERO } from './money.js';
+import { Decimal, isDecimalText, ONE, ZERO } from './money.js';
 import type { Metric } from './plan.schema.js';
-import { type Credit, creditedAmount, type Prepared } from './prepare.js';
+import type { Credit } from './prepare.js';
+import { sortedStrings } from './small-sort.js';
 
 export interface Actual {
   /** null: the metric has no value this period (and is left out of the score). */
@@ -22,9 +23,9 @@ export function numericValue(value: unknown): Decimal | null {
   return null;
 }
 
-function accountKey(prepared: Prepared, accountId: string | null | undefined, by: string): string | null {
-  if (!accountId) return null;
-  const account = prepared.accounts.get(accountId);
+function accountKey(credit: Credit, by: string): string | null {
+  if (!credit.accountId) return null;
+  const account = credit.account; // prepared.accounts.get(accountId), looked up in prepare
   if (!account) return null;
   const value =
     by === 'region' ? account.region : by === 'industry' ? account.industry : account.attributes[by];
@@ -35,57 +36,60 @@ function accountKey(prepared: Prepared, accountId: string | null | undefined, by
 function creditNote(credit: Credit, planCurrency: string): string | null {
   const parts: string[] = [];
   if (credit.share) parts.push(`×${credit.share.toString()}`);
-  if (credit.deal.currency !== planCurrency) parts.push(`${credit.deal.amount} ${credit.deal.currency}`);
-  return parts.length ? `${credit.deal.id} (${parts.join(', ')})` : null;
+  if (credit.currency !== planCurrency) parts.push(`${credit.deal.amount} ${credit.currency}`);
+  return parts.length ? `${credit.id} (${parts.join(', ')})` : null;
 }
 
 export function computeActual(
   metric: Metric,
   partner: Partner,
   credits: Credit[],
-  prepared: Prepared,
   planCurrency: string,
 ): Actual {
   switch (metric.kind) {
     case 'wonAmount': {
-      let sum = ZERO;
+      // Summed as raw units: one Decimal for the total instead of one per deal.
+      let units = 0n;
       const notes: string[] = [];
-      for (const c of credits) {
-        sum = sum.plus(creditedAmount(c));
-        const note = creditNote(c, planCurrency);
-        if (note) notes.push(note);
+      const dealIds: string[] = new Array(credits.length);
+      for (let i = 0; i < credits.length; i++) {
+        const c = credits[i]!;
+        units += c.amount.units;
+        dealIds[i] = c.id;
+        if (c.share || c.currency !== planCurrency) notes.push(creditNote(c, planCurrency)!);
       }
-      return { value: sum, dealIds: credits.map((c) => c.deal.id), notes };
+      return { value: Decimal.fromUnits(units), dealIds, notes };
     }
     case 'wonCount': {
       let sum = ZERO;
-      for (const c of credits) sum = sum.plus(c.share ?? 1);
-      return { value: sum, dealIds: credits.map((c) => c.deal.id), notes: [] };
+      for (const c of credits) sum = sum.plus(c.share ?? ONE);
+      return { value: sum, dealIds: credits.map((c) => c.id), notes: [] };
     }
     case 'newCustomers': {
       // An account is new for the partner when its first won deal ever is this one.
       const accounts = new Set<string>();
       const dealIds: string[] = [];
       for (const c of credits) {
-        const accountId = c.deal.accountId;
-        if (accountId && prepared.firstWon.get(accountId)?.dealId === c.deal.id && !accounts.has(accountId)) {
+        const accountId = c.accountId;
+        // c.first is prepared.firstWon.get(accountId), linked in prepare.
+        if (accountId && c.first?.dealId === c.id && !accounts.has(accountId)) {
           accounts.add(accountId);
-          dealIds.push(c.deal.id);
+          dealIds.push(c.id);
         }
       }
-      return { value: new Decimal(accounts.size), dealIds, notes: [...accounts].sort() };
+      return { value: new Decimal(accounts.size), dealIds, notes: sortedStrings(accounts) };
     }
     case 'distinctAccounts': {
       const values = new Set<string>();
       const dealIds: string[] = [];
       for (const c of credits) {
-        const key = accountKey(prepared, c.deal.accountId, metric.by);
+        const key = accountKey(c, metric.by);
         if (key !== null) {
           values.add(key);
-          dealIds.push(c.deal.id);
+          dealIds.push(c.id);
         }
       }
-      return { value: new Decimal(values.size), dealIds, notes: [...values].sort() };
+      return { value: new Decimal(values.size), dealIds, notes: sortedStrings(values) };
     }
     case 'averageDeal': {
       let sum = ZERO;
@@ -97,7 +101,7 @@ export function computeActual(
         if (value === null) continue;
         sum = sum.plus(value);
         count++;
-        dealIds.push(c.deal.id);
+        dealIds.push(c.id);
       }
       if (count === 0) return { value: null, dealIds, notes: [] };
       return { value: sum.div(count), dealIds, notes: [], mean: { sum, count } };

@@ -41,7 +41,7 @@ export function quantityText(value: Decimal, places = 4): string {
 
 /** A presentation number rounded half-up (attainment, score, points). */
 export function roundedNumber(value: Decimal, places: number): number {
-  return value.toDecimalPlaces(places, Decimal.ROUND_HALF_UP).toNumber();
+  return value.toRoundedNumber(places);
 }
 
 /** "1250000.5" → "1,250,000.5": locale-free grouping so results are byte-identical everywhere. */

@@ -55,6 +55,8 @@ function increaseText(plan: Plan, m: MetricEval, needed: Decimal): string | null
 }
 
 const SCALE = 10n ** 18n;
+/** 10^0 … 10^18 as BigInts, so no power is recomputed per metric and partner. */
+const POW10: bigint[] = Array.from({ length: 19 }, (_, i) => 10n ** BigInt(i));
 
 /**
  * The increase on a score basis from exact fractions. The other metrics' attainments
@@ -75,10 +77,10 @@ function exactIncreaseText(plan: Plan, e: Evaluation, m: MetricEval, level: numb
     : [m.actual.value!.units, 1n];
   const places =
     m.metric.kind === 'wonAmount' ? minorUnitsFor(plan.currency) : isCountMetric(m.metric.kind) ? 0 : 2;
-  const top = (p * m.target!.units * count - currentNum * q) * 10n ** BigInt(places);
+  const top = (p * m.target!.units * count - currentNum * q) * POW10[places]!;
   const bottom = q * SCALE * count;
   // Round up (away from zero): the increase must reach the tier, not fall short of it.
   const steps = top <= 0n ? 0n : (top + bottom - 1n) / bottom;
-  const increase = Decimal.fromUnits(steps * 10n ** BigInt(18 - places));
+  const increase = Decimal.fromUnits(steps * POW10[18 - places]!);
   return valueText(m.metric, increase, plan.currency);
 }

@@ -5,11 +5,13 @@
 
 import { closedAtReader } from './closed-at.js';
 import { isKnownCurrency } from './currencies.js';
+import { attributesText } from './hash.js';
 import type { Account, Deal, Partner } from './input.js';
 import { Decimal, isDecimalText, ONE, ZERO } from './money.js';
 import { type Period, parsePeriod } from './periods.js';
 import type { Plan } from './plan.schema.js';
 import type { RecordError } from './results.js';
+import { sortInPlace } from './small-sort.js';
 
 export class InputError extends Error {
   override name = 'InputError';
@@ -23,13 +25,66 @@ export interface Credit {
   /** Plan-currency units per unit of the deal's currency; null when it is the plan currency. */
   rate: Decimal | null;
   closedMs: number;
+  /**
+   * The partner's credited amount in plan currency: amount × rate × share. Worked out
+   * when the credit is made, while the deal record is at hand; reading a million-deal
+   * input again later costs a cache miss per deal.
+   */
+  amount: Decimal;
+  /** The deal's id, account and currency, kept here for the same reason. */
+  id: string;
+  accountId: string | null | undefined;
+  currency: string;
+  /** This credit's line of the facts behind inputsHash (see hashedFacts in score.ts). */
+  facts: string;
+  /** The deal's account record, when the input has it (accounts.get(accountId)). */
+  account: Account | undefined;
+  /** Its account's first won deal: the entry firstWon holds for accountId, when it is tracked. */
+  first: FirstWon | undefined;
 }
 
-/** The partner's credited amount in plan currency (decimal maths only where it is needed). */
-export function creditedAmount(c: Credit): Decimal {
-  let amount = new Decimal(c.deal.amount);
-  if (c.rate) amount = amount.times(c.rate);
-  return c.share ? amount.times(c.share) : amount;
+/** Everything a credit needs from its deal, read once while the record is at hand. */
+function credit(
+  deal: Deal,
+  share: Decimal | null,
+  rate: Decimal | null,
+  closedMs: number,
+  converted: Decimal,
+  account: Account | undefined,
+  first: FirstWon | undefined,
+): Credit {
+  // Joined, not a template literal: one flat string instead of a chain of fragments.
+  // Every piece is a string or a number (join would write null as "").
+  const facts = [
+    deal.id,
+    deal.amount,
+    deal.currency,
+    deal.closedAt as string,
+    deal.accountId ?? '',
+    deal.csat ?? '',
+    share?.toString() ?? '',
+    attributesText(deal.attributes),
+  ].join('|');
+  const amount = share ? converted.times(share) : converted;
+  return {
+    deal,
+    share,
+    rate,
+    closedMs,
+    amount,
+    id: deal.id,
+    accountId: deal.accountId,
+    currency: deal.currency,
+    facts,
+    account,
+    first,
+  };
+}
+
+/** The deal's amount in plan currency (decimal maths only where it is needed). */
+function convertedAmount(deal: Deal, rate: Decimal | null): Decimal {
+  const amount = new Decimal(deal.amount);
+  return rate ? amount.times(rate) : amount;
 }
 
 export interface FirstWon {
@@ -213,7 +268,15 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
 
   const readClosedAt = closedAtReader(plan.timezone);
   const dealList = list(doc, 'deals');
-  const firstWon = new Map<string, FirstWon>();
+  const needsFirstWon = plan.metrics.some((m) => m.kind === 'newCustomers');
+  // Each account's earliest won deal so far. The input's accounts get their entry up
+  // front: the map never grows inside the loop, and lookups compare against the
+  // accounts' own id strings, which sit together in memory (the deals' copies are
+  // scattered over a million records). Entries no deal reached are dropped below.
+  const earliest = new Map<string, FirstWon>();
+  if (needsFirstWon) {
+    for (const id of accounts.keys()) earliest.set(id, { dealId: '', closedMs: Number.POSITIVE_INFINITY });
+  }
   const inWindow: Credit[][] = [];
   const inWindowPartners: string[][] = [];
   const windowIds = new Set<string>();
@@ -221,7 +284,6 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
 
   // Won deals closed after the last period that matters feed no number at all.
   const horizon = Math.max(...windows.map((w) => w.endMs));
-  const needsFirstWon = plan.metrics.some((m) => m.kind === 'newCustomers');
   for (let i = 0; i < dealList.length; i++) {
     const raw = dealList[i];
     // Only won deals closed before the horizon feed numbers. Everything else is checked
@@ -250,10 +312,18 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
       continue;
     }
     const accountId = deal.accountId;
+    let first: FirstWon | undefined;
     if (needsFirstWon && accountId) {
-      const first = firstWon.get(accountId);
-      if (!first || closedMs < first.closedMs || (closedMs === first.closedMs && deal.id < first.dealId)) {
-        firstWon.set(accountId, { dealId: deal.id, closedMs });
+      first = earliest.get(accountId);
+      if (first === undefined) {
+        first = { dealId: '', closedMs: Number.POSITIVE_INFINITY };
+        earliest.set(accountId, first);
+      }
+      // Updated in place: an account sees several won deals, and a new object for
+      // each earlier one is garbage the collector has to sweep.
+      if (closedMs < first.closedMs || (closedMs === first.closedMs && deal.id < first.dealId)) {
+        first.dealId = deal.id;
+        first.closedMs = closedMs;
       }
     }
     let relevant = false;
@@ -265,19 +335,34 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
     if (windowIds.has(deal.id)) twice.add(deal.id);
     windowIds.add(deal.id);
     const rate = deal.currency === plan.currency ? null : rates.get(deal.currency)!;
+    // Looked up now, while the account id was just hashed, rather than once per metric later.
+    const account = accountId ? accounts.get(accountId) : undefined;
     if (checked === WHOLE) {
-      inWindow.push([{ deal, share: null, rate, closedMs }]);
+      inWindow.push([credit(deal, null, rate, closedMs, convertedAmount(deal, rate), account, first)]);
       inWindowPartners.push([deal.partnerId as string]);
     } else {
-      inWindow.push(checked.map(({ share }) => ({ deal, share, rate, closedMs })));
-      inWindowPartners.push(checked.map(({ partnerId }) => partnerId));
+      // No closure here: an arrow function capturing the loop's constants would make V8
+      // allocate a context object on every one of the million iterations.
+      const converted = convertedAmount(deal, rate);
+      const credits: Credit[] = [];
+      const partnerIds: string[] = [];
+      for (const { partnerId, share } of checked) {
+        credits.push(credit(deal, share, rate, closedMs, converted, account, first));
+        partnerIds.push(partnerId);
+      }
+      inWindow.push(credits);
+      inWindowPartners.push(partnerIds);
     }
   }
+
+  const firstWon = new Map<string, FirstWon>();
+  for (const [id, first] of earliest)
+    if (first.closedMs !== Number.POSITIVE_INFINITY) firstWon.set(id, first);
 
   const wonByPartner = new Map<string, Credit[]>();
   for (let i = 0; i < inWindow.length; i++) {
     const credits = inWindow[i]!;
-    if (twice.has(credits[0]!.deal.id)) continue;
+    if (twice.has(credits[0]!.id)) continue;
     const partnerIds = inWindowPartners[i]!;
     for (let j = 0; j < credits.length; j++) {
       const own = wonByPartner.get(partnerIds[j]!);
@@ -289,7 +374,7 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
 
   // Canonical order, so shuffled input gives byte-identical output.
   errors.sort((a, b) => cmp(a.type, b.type) || cmp(a.id, b.id) || cmp(a.reason, b.reason));
-  for (const credits of wonByPartner.values()) credits.sort((a, b) => cmp(a.deal.id, b.deal.id));
+  for (const credits of wonByPartner.values()) sortInPlace(credits, (a, b) => cmp(a.id, b.id));
   return { partners, accounts, wonByPartner, firstWon, rates, settled, errors };
 }
 
@@ -375,14 +460,17 @@ function parseSplits(
   if (!Array.isArray(raw) || raw.length === 0) return 'splits must be a non-empty list';
   const out: { partnerId: string; share: Decimal }[] = [];
   let sum = ZERO;
-  for (const [i, s] of raw.entries()) {
+  // Plain loops and constant bounds: this runs for every split deal of the input.
+  for (let i = 0; i < raw.length; i++) {
+    const s: unknown = raw[i];
     if (!isObj(s) || typeof s.partnerId !== 'string') return `splits[${i}].partnerId must be a string`;
     if (!partners.has(s.partnerId)) return `splits[${i}]: unknown partner "${s.partnerId}"`;
     if (!isDecimalText(s.share)) return `splits[${i}].share must be a decimal string such as "0.4"`;
     const share = new Decimal(s.share);
-    if (share.lte(0) || share.gt(1)) return `splits[${i}].share must be greater than 0 and at most 1`;
-    if (out.some((o) => o.partnerId === s.partnerId))
-      return `splits[${i}]: partner "${s.partnerId}" appears twice`;
+    if (share.lte(ZERO) || share.gt(ONE)) return `splits[${i}].share must be greater than 0 and at most 1`;
+    for (const o of out) {
+      if (o.partnerId === s.partnerId) return `splits[${i}]: partner "${s.partnerId}" appears twice`;
+    }
     sum = sum.plus(share);
     out.push({ partnerId: s.partnerId, share });
   }

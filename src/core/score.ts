@@ -4,7 +4,7 @@
 import { type Evaluation, evaluatePartner, metricConditionMet, tierConditionMet } from './evaluate.js';
 import { explainLines, rankAndAwardLines } from './explain.js';
 import { feedback, gateMessage } from './feedback.js';
-import { canonicalJson, sha256Hex } from './hash.js';
+import { attributesText, canonicalJson, sha256Hex } from './hash.js';
 import { type Decimal, moneyText, ZERO } from './money.js';
 import { nextTier } from './next-tier.js';
 import { type Period, parsePeriod } from './periods.js';
@@ -19,6 +19,7 @@ import type {
   RankResult,
   ResultsDocument,
 } from './results.js';
+import { sortedStrings, sortInPlace } from './small-sort.js';
 import { metricViews } from './view.js';
 
 /** A usage mistake (such as a period key that does not fit the plan), not bad data. */
@@ -264,7 +265,7 @@ function finishResult(
   rank: RankResult,
   hash: (text: string) => string,
 ): PartnerResult {
-  const awards = [...p.awards, ...rankAwards(plan, rank)].sort((a, b) => a.index - b.index);
+  const awards = sortInPlace([...p.awards, ...rankAwards(plan, rank)], (a, b) => a.index - b.index);
   // The rank's keys are built in a fixed order (rankAll), so plain JSON is canonical.
   const r = p.result;
   // Keys in the order of the contract's example (docs/incentive-model.md §4).
@@ -298,37 +299,43 @@ function hashedFacts(
   earlier: { period: Period; payout: Decimal; evaluation: Evaluation }[],
   planHash: string,
 ): string {
-  const credits: Credit[] = [...e.credits, ...earlier.flatMap((s) => s.evaluation.credits)];
-  const accountIds = [
-    ...new Set(credits.map((c) => c.deal.accountId).filter((id): id is string => !!id)),
-  ].sort();
-  const currencies = [...new Set(credits.map((c) => c.deal.currency))].sort();
-  const attributes = (a: Record<string, unknown> | undefined) =>
-    a && Object.keys(a).length > 0 ? canonicalJson(a) : '';
-  const lines = [planHash, e.period.key];
+  // Pieces pushed to one list and joined once: a template literal per line would
+  // build a chain of short-lived string fragments for every deal of every partner.
+  // The text is the same as joining one line per fact with "\n".
   const p = e.partner;
-  lines.push(JSON.stringify([p.id, p.name, p.level, p.region, p.agreementEnd, attributes(p.attributes)]));
-  for (const c of credits) {
-    const d = c.deal;
-    lines.push(
-      `${d.id}|${d.amount}|${d.currency}|${d.closedAt}|${d.accountId ?? ''}|${d.csat ?? ''}|${c.share?.toString() ?? ''}|${attributes(d.attributes)}`,
-    );
+  const parts: (string | number)[] = [
+    planHash,
+    '\n',
+    e.period.key,
+    '\n',
+    JSON.stringify([p.id, p.name, p.level, p.region, p.agreementEnd, attributesText(p.attributes)]),
+  ];
+  // One credit per account: it links the account record and its first won deal.
+  const byAccount = new Map<string, Credit>();
+  const currencies = new Set<string>();
+  const addCredits = (credits: Credit[]) => {
+    for (const c of credits) {
+      parts.push('\n', c.facts);
+      if (c.accountId && !byAccount.has(c.accountId)) byAccount.set(c.accountId, c);
+      currencies.add(c.currency);
+    }
+  };
+  addCredits(e.credits);
+  for (const s of earlier) addCredits(s.evaluation.credits);
+  for (const id of sortedStrings(byAccount.keys())) {
+    const { account: a, first } = byAccount.get(id)!;
+    // JSON of [id, region, industry, attributes, first deal, first instant], written out.
+    parts.push('\n[', JSON.stringify(id), ',', jsonOrNull(a?.region), ',', jsonOrNull(a?.industry), ',');
+    parts.push(JSON.stringify(attributesText(a?.attributes)), ',', jsonOrNull(first?.dealId), ',');
+    parts.push(first === undefined ? 'null' : JSON.stringify(first.closedMs), ']');
   }
-  for (const id of accountIds) {
-    const a = prepared.accounts.get(id);
-    const first = prepared.firstWon.get(id);
-    lines.push(
-      JSON.stringify([
-        id,
-        a?.region ?? null,
-        a?.industry ?? null,
-        attributes(a?.attributes),
-        first?.dealId,
-        first?.closedMs,
-      ]),
-    );
-  }
-  for (const c of currencies) lines.push(`${c}=${prepared.rates.get(c)?.toString() ?? ''}`);
-  for (const st of earlier) lines.push(`${st.period.key}:${st.payout.toString()}`);
-  return lines.join('\n');
+  for (const c of sortedStrings(currencies))
+    parts.push('\n', c, '=', prepared.rates.get(c)?.toString() ?? '');
+  for (const st of earlier) parts.push('\n', st.period.key, ':', st.payout.toString());
+  return parts.join('');
+}
+
+/** A string, or null/undefined, as JSON.stringify writes it inside an array. */
+function jsonOrNull(value: string | null | undefined): string {
+  return value === null || value === undefined ? 'null' : JSON.stringify(value);
 }
