@@ -1,0 +1,66 @@
+// Starts the scheduled upkeep of a worker process: the maintenance worker, the
+// schedulers of every active tenant (upserted at start-up), and the inbox reconciler's
+// timer, whose rounds also give new tenants (and a Redis that lost them) their
+// schedulers. Everything stops when the maintenance worker closes.
+import type { Logger } from '../log.js';
+import { listTenants } from '../store/repos/tenants.repo.js';
+import type { Database } from '../store/sql.js';
+import type { ConnectorFactory } from './connectors.js';
+import { type ReconcileOptions, type Reconciler, startInboxReconciler } from './inbox-reconciler.js';
+import { maintenanceProcessor } from './maintenance.worker.js';
+import type { Queues } from './queue-factory.js';
+import { syncSchedules, upsertTenantSchedules } from './schedules.js';
+
+export interface UpkeepDeps {
+  db: Database;
+  queues: Queues;
+  connectors: ConnectorFactory;
+  publicUrl: string;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface Upkeep {
+  reconciler: Reconciler;
+  /** Resolves when the start-up upsert of every active tenant's schedulers is done. */
+  ready: Promise<void>;
+}
+
+export function startUpkeep(
+  deps: UpkeepDeps,
+  opts: ReconcileOptions & { intervalMs?: number; concurrency?: number } = {},
+): Upkeep {
+  const log = deps.logger.child({ part: 'upkeep' });
+  const worker = deps.queues.worker('maintenance', maintenanceProcessor(deps), {
+    concurrency: opts.concurrency ?? 4,
+  });
+  const ready = (async () => {
+    let n = 0;
+    for (const t of await listTenants(deps.db)) {
+      if (t.status !== 'active') continue;
+      await upsertTenantSchedules(deps.db, deps.queues, t.id);
+      n++;
+    }
+    log.info({ tenants: n }, 'maintenance schedules upserted');
+  })().catch((err: Error) => {
+    // The reconciler's rounds retry through syncSchedules.
+    log.warn({ reason: err.message }, 'maintenance schedules not upserted at start-up');
+  });
+  let scheduled = false;
+  const reconciler = startInboxReconciler(
+    { sql: deps.db, queues: deps.queues, logger: log },
+    {
+      ...opts,
+      afterRound: async () => {
+        if (!scheduled) {
+          await ready;
+          scheduled = true;
+        }
+        const r = await syncSchedules(deps.db, deps.queues);
+        if (r.upserted > 0 || r.removed > 0) log.info(r, 'maintenance schedules synchronised');
+      },
+    },
+  );
+  worker.on('closing', () => reconciler.stop());
+  return { reconciler, ready };
+}
