@@ -34,9 +34,15 @@ export function graceDays(settings: Record<string, unknown>): number {
  * earlier periods (docs/incentive-model.md: a statement holds the period's own earnings).
  */
 export function ownPayout(payout: PayoutResult): string {
+  const places = (s: string) => (s.split('.')[1] ?? '').length;
   let own = new Decimal(payout.total);
-  for (const a of payout.adjustments ?? []) own = own.minus(a.amount);
-  return own.toFixed();
+  let scale = places(payout.total);
+  for (const a of payout.adjustments ?? []) {
+    own = own.minus(a.amount);
+    scale = Math.max(scale, places(a.amount));
+  }
+  // Keep the currency's minor unit as written ("1200.00", not "1200").
+  return own.toFixed(scale);
 }
 
 export interface CloseOutcome {

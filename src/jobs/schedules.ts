@@ -64,30 +64,40 @@ export async function removeTenantSchedules(queues: Queues, tenantId: TenantId):
  * schedulers (new tenants get them, a Redis that lost them gets them back); tenants
  * that no longer exist lose theirs. Paused and needs_reauth tenants keep their
  * schedulers: their jobs run and skip every CRM call until the tenant is active again.
+ * Only missing or changed schedulers are upserted (an `every` scheduler runs its first
+ * job at once, so re-upserting all of them on each start would burst every task).
+ * `checkIntervals` (start-up) also compares each interval with the tenant's settings.
  */
 export async function syncSchedules(
   sql: Sql,
   queues: Queues,
+  opts: { checkIntervals?: boolean } = {},
 ): Promise<{ upserted: number; removed: number }> {
   const tenants = await listTenants(sql);
   const queue = queues.queue('maintenance');
-  const existing = new Set<string>();
+  const existing = new Map<string, number | undefined>();
   const pageSize = 500;
   for (let start = 0; ; start += pageSize) {
     const page = await queue.getJobSchedulers(start, start + pageSize - 1, true);
-    for (const s of page) if (s.key) existing.add(s.key);
+    for (const s of page) if (s.key) existing.set(s.key, s.every === undefined ? undefined : Number(s.every));
     if (page.length < pageSize) break;
   }
   let upserted = 0;
   for (const t of tenants) {
     if (t.status !== 'active') continue;
-    if (MAINTENANCE_TASKS.every((task) => existing.has(schedulerId(t.id, task)))) continue;
+    const missing = MAINTENANCE_TASKS.some((task) => !existing.has(schedulerId(t.id, task)));
+    let changed = false;
+    if (!missing && opts.checkIntervals) {
+      const intervals = intervalsFor(await getSettings(sql, t.id));
+      changed = MAINTENANCE_TASKS.some((task) => existing.get(schedulerId(t.id, task)) !== intervals[task]);
+    }
+    if (!missing && !changed) continue;
     await upsertTenantSchedules(sql, queues, t.id);
     upserted++;
   }
   const known = new Set(tenants.map((t) => t.id as string));
   let removed = 0;
-  for (const key of existing) {
+  for (const key of existing.keys()) {
     const m = /^maint\.(t_[a-z0-9]+)\./.exec(key);
     if (m && !known.has(m[1]!)) {
       await queue.removeJobScheduler(key);

@@ -1,15 +1,14 @@
 // Starts the scheduled upkeep of a worker process: the maintenance worker, the
-// schedulers of every active tenant (upserted at start-up), and the inbox reconciler's
+// schedulers of every active tenant (checked at start-up), and the inbox reconciler's
 // timer, whose rounds also give new tenants (and a Redis that lost them) their
 // schedulers. Everything stops when the maintenance worker closes.
 import type { Logger } from '../log.js';
-import { listTenants } from '../store/repos/tenants.repo.js';
 import type { Database } from '../store/sql.js';
 import type { ConnectorFactory } from './connectors.js';
 import { type ReconcileOptions, type Reconciler, startInboxReconciler } from './inbox-reconciler.js';
 import { maintenanceProcessor } from './maintenance.worker.js';
 import type { Queues } from './queue-factory.js';
-import { syncSchedules, upsertTenantSchedules } from './schedules.js';
+import { syncSchedules } from './schedules.js';
 
 export interface UpkeepDeps {
   db: Database;
@@ -24,6 +23,8 @@ export interface Upkeep {
   reconciler: Reconciler;
   /** Resolves when the start-up upsert of every active tenant's schedulers is done. */
   ready: Promise<void>;
+  /** Stops the timer and the maintenance worker (process shutdown closes it anyway). */
+  stop(): Promise<void>;
 }
 
 export function startUpkeep(
@@ -35,16 +36,11 @@ export function startUpkeep(
     concurrency: opts.concurrency ?? 4,
   });
   const ready = (async () => {
-    let n = 0;
-    for (const t of await listTenants(deps.db)) {
-      if (t.status !== 'active') continue;
-      await upsertTenantSchedules(deps.db, deps.queues, t.id);
-      n++;
-    }
-    log.info({ tenants: n }, 'maintenance schedules upserted');
+    const r = await syncSchedules(deps.db, deps.queues, { checkIntervals: true });
+    log.info(r, 'maintenance schedules checked');
   })().catch((err: Error) => {
     // The reconciler's rounds retry through syncSchedules.
-    log.warn({ reason: err.message }, 'maintenance schedules not upserted at start-up');
+    log.warn({ reason: err.message }, 'maintenance schedules not checked at start-up');
   });
   let scheduled = false;
   const reconciler = startInboxReconciler(
@@ -62,5 +58,12 @@ export function startUpkeep(
     },
   );
   worker.on('closing', () => reconciler.stop());
-  return { reconciler, ready };
+  return {
+    reconciler,
+    ready,
+    async stop() {
+      reconciler.stop();
+      await worker.close();
+    },
+  };
 }
