@@ -1,10 +1,13 @@
 // Fxiaoke pushes through the same route: the sandbox's encrypted, signed data-change
 // callback (verified by the tenant's aesKey, answered with the encrypted "success"
 // the vendor side checks) and the APL workflow webhook (secret header). One inbox row
-// and one sync job per push; a redelivery maps onto the same row; forgeries record nothing.
+// and one sync job per push; forgeries record nothing. Also the proactive token refresh
+// through the maintenance path, single-flighted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FxiaokeSandbox, startFxiaokeSandbox } from '../../connectors/fxiaoke/sandbox/sandbox.server.js';
+import { runMaintenance } from '../../src/jobs/maintenance.worker.js';
 import { webhookUrl } from '../../src/jobs/webhook-url.js';
+import { credentialVault } from '../../src/secrets/vault.js';
 import type { TenantId } from '../../src/store/ids.js';
 import { inboxCounts } from '../../src/store/repos/inbox.repo.js';
 import { getWebhookToken } from '../../src/store/repos/tenants.repo.js';
@@ -102,5 +105,23 @@ describe('Fxiaoke pushes through the webhook route', () => {
     expect(sandbox.push.deliveries.at(-1)?.lastError).toBe('HTTP 401');
     expect(await inboxCounts(rig.store.db, tenantId)).toEqual(before);
     sandbox.push.workflow = null;
+  });
+
+  it('50 concurrent refresh-token maintenance jobs → one corpAccessToken fetch', async () => {
+    const tokenCalls = () => sandbox.calls.byPath['/cgi/corpAccessToken/get/V2'] ?? 0;
+    const before = tokenCalls();
+    const ctx = rig.maintenance();
+    // The callback tests above may have fetched a token: make the stored one nearly expired.
+    const vault = credentialVault<Record<string, unknown>>(rig.store.db, rig.keyring, tenantId);
+    const creds = await vault.read();
+    if (creds.token) {
+      await vault.write({ ...creds, token: { ...(creds.token as object), refreshAt: Date.now() + 60_000 } });
+    }
+    rig.connectors.forget(tenantId);
+    const out = await Promise.all(
+      Array.from({ length: 50 }, () => runMaintenance(ctx, { tenantId, task: 'refresh-token' })),
+    );
+    expect(out.every((o) => 'done' in o)).toBe(true);
+    expect(tokenCalls()).toBe(before + 1);
   });
 });
