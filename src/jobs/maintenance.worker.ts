@@ -5,7 +5,7 @@
 // store and always run.
 import { createHash } from 'node:crypto';
 import type { Job } from 'bullmq';
-import type { CrmConnector } from '../../connectors/contract.js';
+import { type CrmConnector, CrmError } from '../../connectors/contract.js';
 import type { Logger } from '../log.js';
 import type { TenantId } from '../store/ids.js';
 import { audit } from '../store/repos/audit.repo.js';
@@ -88,6 +88,7 @@ export async function runMaintenance(
   if (!tenant) return { task, skipped: 'tenant does not exist' };
   const callsCrm = task === 'renew-subscription' || task === 'refresh-token' || task === 'incremental-sync';
   if (callsCrm && tenant.status !== 'active') return { task, skipped: `tenant is ${tenant.status}` };
+  if (callsCrm && !tenant.hasCredentials) return { task, skipped: 'tenant has no credentials yet' };
 
   switch (task) {
     case 'incremental-sync': {
@@ -116,10 +117,25 @@ export async function runMaintenance(
   }
 }
 
+/**
+ * The queue's processor. A CRM error that retrying cannot fix (revoked grant — the
+ * connector has parked the tenant —, a permanent refusal) ends the job with the reason
+ * instead of failing it, so a scheduled task never becomes a retry storm; anything
+ * else fails the job and BullMQ retries it with backoff.
+ */
 export function maintenanceProcessor(ctx: MaintenanceContext) {
   return async (job: Job<Payload<'maintenance'>>): Promise<MaintenanceOutcome> => {
-    const out = await runMaintenance(ctx, job.data);
     const log = ctx.logger.child({ tenantId: job.data.tenantId, task: job.data.task });
+    let out: MaintenanceOutcome;
+    try {
+      out = await runMaintenance(ctx, job.data);
+    } catch (err) {
+      if (err instanceof CrmError && ['needsReauth', 'permanent'].includes(err.classification.kind)) {
+        log.warn({ reason: err.message, kind: err.classification.kind }, 'maintenance gave up');
+        return { task: job.data.task, skipped: `${err.classification.kind}: ${err.message}` };
+      }
+      throw err;
+    }
     if ('skipped' in out) log.debug({ reason: out.skipped }, 'maintenance skipped');
     else log.info(out.detail ?? {}, 'maintenance done');
     return out;

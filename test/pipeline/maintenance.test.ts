@@ -3,10 +3,13 @@
 // proactive token refresh single-flighted across 50 concurrent jobs), nothing sent to
 // the CRM for a paused tenant, incremental sync enqueued once, and period close
 // freezing statements exactly once. Real Redis, real PostgreSQL.
+
+import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZohoSandbox } from '../../connectors/zoho/sandbox/sandbox.server.js';
-import { runMaintenance } from '../../src/jobs/maintenance.worker.js';
+import { maintenanceProcessor, runMaintenance } from '../../src/jobs/maintenance.worker.js';
 import { uploadPlan } from '../../src/jobs/plans.service.js';
+import type { Payload } from '../../src/jobs/queues.js';
 import { SCHEDULE_DEFAULTS, schedulerId, syncSchedules } from '../../src/jobs/schedules.js';
 import { changeTenantStatus } from '../../src/jobs/tenants.service.js';
 import { startUpkeep } from '../../src/jobs/upkeep.js';
@@ -17,6 +20,7 @@ import { listAudit } from '../../src/store/repos/audit.repo.js';
 import { listStatements, saveResult } from '../../src/store/repos/results.repo.js';
 import { putSettings } from '../../src/store/repos/settings.repo.js';
 import { getSubscription } from '../../src/store/repos/subscriptions.repo.js';
+import { getTenant } from '../../src/store/repos/tenants.repo.js';
 import { planYaml } from '../runtime/helpers/plans.js';
 import { type IntakeRig, intakeRig, syncJobs } from './helpers/intake.js';
 
@@ -199,6 +203,28 @@ describe('maintenance tasks', () => {
     expect(now.tokenRequests).toBe(stats.tokenRequests);
     expect(await syncJobs(rig.queues)).toHaveLength(jobs);
     expect(await getSubscription(rig.store.db, t)).toBeNull();
+  });
+
+  it('a revoked grant parks the tenant and ends the job (no retry storm); later runs skip the CRM', async () => {
+    const t = await rig.addTenant(
+      'zoho',
+      {
+        dataCentre: 'us',
+        accountsUrl: sb.url,
+        clientId: sb.clientId,
+        clientSecret: sb.clientSecret,
+        refreshToken: '1000.revoked.or.never.issued',
+      },
+      { allowedApiDomains: [sb.url], edition: 'enterprise' },
+    );
+    const processor = maintenanceProcessor(rig.maintenance());
+    const job = { data: { tenantId: t, task: 'refresh-token' } } as unknown as Job<Payload<'maintenance'>>;
+    const out = await processor(job);
+    expect(out).toMatchObject({ task: 'refresh-token', skipped: expect.stringMatching(/^needsReauth: /) });
+    expect((await getTenant(rig.store.db, t))?.status).toBe('needs_reauth');
+    const before = sb.getStats().tokenRequests;
+    expect(await processor(job)).toEqual({ task: 'refresh-token', skipped: 'tenant is needs_reauth' });
+    expect(sb.getStats().tokenRequests).toBe(before);
   });
 
   it('incremental-sync enqueues one sync job for the tenant, however often the job is retried', async () => {

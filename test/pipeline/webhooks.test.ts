@@ -179,6 +179,33 @@ describe.each<StoreKind>(['postgres', 'pglite'])('push intake on %s + Redis', (k
     expect(rig.logs()).not.toContain(secret);
   });
 
+  it('a Zoho workflow-rule webhook (form data, secret in the body) goes through the raw-body path', async () => {
+    const sub = (await getSubscription(rig.store.db, tenantId))!;
+    const secret = new URL(sb.watch.channels.get(sub.channelId)!.notify_url).searchParams.get('k')!;
+    const token = (await getWebhookToken(rig.store.db, tenantId))!;
+    const deal = openDeal();
+    const url = `${rig.url}/webhooks/zoho/${tenantId}/${token}`;
+    const form = new URLSearchParams({ ids: deal.id, modified: '2027-03-01T10:00:00+08:00', k: secret });
+    const post = (body: string, type?: string, query = '') =>
+      fetch(`${url}${query}`, { method: 'POST', headers: type ? { 'content-type': type } : {}, body });
+    const first = await post(form.toString(), 'application/x-www-form-urlencoded');
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ ok: true, recorded: 1 });
+    // The same change again (a Zoho retry) is a duplicate.
+    expect(await (await post(form.toString(), 'application/x-www-form-urlencoded')).json()).toEqual({
+      ok: true,
+      recorded: 0,
+    });
+    const last = (await inboxRows(rig, tenantId)).at(-1)!;
+    expect(last).toMatchObject({ record_ids: [deal.id], status: 'enqueued' });
+    expect(last.event_key).toBe(`zoho:workflow:Deals:${deal.id}:2027-03-01T10:00:00+08:00`);
+    // Odd content types and malformed bodies reach the verifier, which refuses them:
+    // 401 without the secret, 400 with it.
+    expect((await post('{not json', 'application/json')).status).toBe(401);
+    expect((await post('{not json', 'application/json', `?k=${secret}`)).status).toBe(400);
+    expect((await post('hello', 'text/plain', `?k=${secret}`)).status).toBe(400);
+  });
+
   it('a body over the route limit is refused with 413 and records nothing', async () => {
     const token = (await getWebhookToken(rig.store.db, tenantId))!;
     const before = await inboxCounts(rig.store.db, tenantId);
