@@ -109,6 +109,13 @@ describe('job schedulers', () => {
       removed: 0,
     });
     expect((await schedulers()).get(schedulerId(a, 'incremental-sync'))?.every).toBe(30 * 60_000);
+
+    // A flushed Redis loses the schedulers too; the next round puts every active tenant's back.
+    await rig.flushQueues();
+    expect(await schedulers()).toEqual(new Map());
+    const back = await syncSchedules(rig.store.db, rig.queues);
+    expect(back.upserted).toBe(3);
+    expect((await schedulers()).size).toBe(15);
   });
 });
 
