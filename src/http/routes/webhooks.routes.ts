@@ -12,7 +12,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { WebhookVerdict } from '../../../connectors/contract.js';
 import type { ConnectorFactory } from '../../jobs/connectors.js';
-import { handOver } from '../../jobs/inbox-intake.js';
+import { chunks, handOver, SYNC_BATCH } from '../../jobs/inbox-intake.js';
 import type { Queues } from '../../jobs/queue-factory.js';
 import { WEBHOOK_PREFIX } from '../../jobs/webhook-url.js';
 import { TENANT_ID_PATTERN, type TenantId } from '../../store/ids.js';
@@ -112,7 +112,10 @@ export const webhookRoutes =
         );
         if (rows.length > 0) {
           const ids = rows.map((r) => r.id);
-          const handed = handOver(deps.db, deps.queues, tenantId, ids).then(
+          // A push names a handful of events; a large one still makes jobs of bounded size.
+          const handed = Promise.all(
+            chunks(ids, SYNC_BATCH).map((batch) => handOver(deps.db, deps.queues, tenantId, batch)),
+          ).then(
             () => true,
             (err: Error) => {
               log.warn(
