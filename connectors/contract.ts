@@ -174,6 +174,14 @@ export interface CrmConnector {
   classify(error: unknown): ErrorClass;
 
   /**
+   * Optional: proactive token upkeep. Makes sure the stored access token stays valid for
+   * at least `minValidMs`, refreshing it otherwise — single-flight like every refresh
+   * (in process, then `deps.withLock` across processes, re-reading the vault first).
+   * `expiresAt` is when the token in use stops being used (ISO-8601), null when unknown.
+   */
+  refreshAccess?(minValidMs: number): Promise<{ refreshed: boolean; expiresAt: string | null }>;
+
+  /**
    * Optional: exchange rates from the CRM's own currency table, as the core's
    * `rates` (plan-currency units per one unit of each other currency). CRMs
    * without a currency table (or single-currency tenants) omit it.

@@ -41,7 +41,7 @@ for (const k of SECRET_KEYS) {
 export const REDACT_PATHS = paths;
 
 const SECRET_QUERY =
-  /^(code|token|access_token|refresh_token|secret|client_secret|state|key|api_key|signature|sig)$/i;
+  /^(code|token|access_token|refresh_token|secret|client_secret|state|key|k|api_key|signature|sig)$/i;
 
 /** A URL with secret query values and long token-like path segments masked. */
 export function safeUrl(url: string): string {

@@ -6,11 +6,13 @@ import { parseArgs } from 'node:util';
 import type { CommandIo } from './cli/io.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { buildApp } from './http/app.js';
+import { connectorFactory } from './jobs/connectors.js';
 import { createQueues, type Queues } from './jobs/queue-factory.js';
 import { startWorkers } from './jobs/workers.js';
 import { createLogger, type Logger } from './log.js';
 import { loadKeyring } from './secrets/embedded-key.js';
 import { openStore, type Store } from './store/database.js';
+import { createLocks } from './store/locks.js';
 
 export type Role = 'api' | 'worker' | 'all';
 export const ROLES: Role[] = ['api', 'worker', 'all'];
@@ -58,7 +60,11 @@ export async function startRuntime(
     },
     'runtime starting',
   );
-  if (opts.role !== 'api') startWorkers({ queues, store, keyring, logger });
+  // One factory (and one lock table) for the API and the workers of this process.
+  const connectors = connectorFactory({ store, keyring, locks: createLocks(store), logger });
+  if (opts.role !== 'api') {
+    startWorkers({ queues, store, keyring, logger, connectors, publicUrl: config.publicUrl });
+  }
 
   // The API serves everything; a worker serves health and metrics only (so
   // orchestrators can probe it). Several workers on one host: give each its own PORT (or 0).
@@ -75,6 +81,7 @@ export async function startRuntime(
     },
     publicUrl: config.publicUrl,
     surface: opts.role === 'worker' ? 'ops' : 'all',
+    connectors,
   });
   const url = await app.listen({ host: config.host, port: config.port });
 

@@ -250,6 +250,24 @@ export function createFxiaokeConnector(
     classify(error: unknown): ErrorClass {
       return classifyFxiaokeError(error, { now: deps.now() });
     },
+
+    async refreshAccess(minValidMs: number) {
+      const before = (await client.auth.readCredentials()).token;
+      if (
+        before &&
+        before.style === settings.authStyle &&
+        before.refreshAt - deps.now().getTime() >= minValidMs
+      ) {
+        return { refreshed: false, expiresAt: new Date(before.refreshAt).toISOString() };
+      }
+      // Single flight: a token in the vault other than `before` was refreshed by someone else and is kept.
+      await client.auth.refresh(before?.accessToken);
+      const after = (await client.auth.readCredentials()).token;
+      return {
+        refreshed: after?.accessToken !== before?.accessToken,
+        expiresAt: after ? new Date(after.refreshAt).toISOString() : null,
+      };
+    },
   };
   return connector;
 }

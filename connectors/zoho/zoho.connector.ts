@@ -213,6 +213,19 @@ export function createZohoConnector(deps: ZohoDeps, options: ZohoConnectorOption
       });
     },
     classify: classifyAny,
+    async refreshAccess(minValidMs: number) {
+      const creds = await tokens.readCredentials();
+      const expires = creds.accessTokenExpiresAt;
+      if (creds.accessToken && creds.apiDomain && expires && expires - deps.now().getTime() >= minValidMs) {
+        return { refreshed: false, expiresAt: new Date(expires).toISOString() };
+      }
+      // Passing the token we saw: whoever already replaced it (another job, another process) wins.
+      const grant = await tokens.refresh(creds.accessToken);
+      return {
+        refreshed: grant.token !== creds.accessToken,
+        expiresAt: new Date(grant.expiresAt).toISOString(),
+      };
+    },
     readRates: (planCurrency: string) => readRates(client, planCurrency),
   };
 }

@@ -13,6 +13,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
+import type { ConnectorFactory } from '../jobs/connectors.js';
 import type { Queues } from '../jobs/queue-factory.js';
 import type { Logger } from '../log.js';
 import { httpDuration } from '../metrics.js';
@@ -26,6 +27,7 @@ import { adminStatusRoutes } from './routes/admin-status.routes.js';
 import { adminTenantRoutes } from './routes/admin-tenants.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
+import { webhookRoutes } from './routes/webhooks.routes.js';
 
 export interface AppDeps {
   db: Database;
@@ -39,6 +41,8 @@ export interface AppDeps {
   publicUrl?: string;
   /** `ops`: health and metrics only (what a `--role worker` process serves). */
   surface?: 'all' | 'ops';
+  /** Tenant → connector; enables the push intake at /webhooks (outside the admin auth). */
+  connectors?: ConnectorFactory;
 }
 
 export interface RouteInfo {
@@ -131,6 +135,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   await app.register(healthRoutes({ db: deps.db, queues: deps.queues }));
   await app.register(metricsRoutes({ queues: deps.queues }));
   if (deps.surface === 'ops') return Object.assign(app, { routesSeen });
+  if (deps.connectors) {
+    await app.register(webhookRoutes({ db: deps.db, queues: deps.queues, connectors: deps.connectors }));
+  }
   await app.register(
     async (admin) => {
       installAdminAuth(admin, deps.db);

@@ -2,10 +2,12 @@
 // output captured so tests can search it.
 import { PassThrough } from 'node:stream';
 import { buildApp } from '../../src/http/app.js';
+import { connectorFactory } from '../../src/jobs/connectors.js';
 import { createQueues, type Queues } from '../../src/jobs/queue-factory.js';
 import { addTenant } from '../../src/jobs/tenants.service.js';
 import { createLogger } from '../../src/log.js';
 import { generateKeyEntry, parseKeyring } from '../../src/secrets/keyring.js';
+import { createLocks } from '../../src/store/locks.js';
 import { createAdminKey } from '../../src/store/repos/admin-keys.repo.js';
 import { createTestStore, type TestStore } from '../runtime/helpers/stores.js';
 
@@ -41,6 +43,8 @@ export async function harness(
     keyring,
     logger,
     rateLimit: opts.rateLimit ?? { perMinute: 10_000 },
+    // As in startRuntime: the push intake at /webhooks is part of every route test.
+    connectors: connectorFactory({ store, keyring, locks: createLocks(store), logger }),
   });
   return {
     app,

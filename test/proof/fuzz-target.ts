@@ -1,6 +1,7 @@
 // The real app (embedded store, PostgreSQL-backed queue) with one tenant, its key and an
 // operator key: what the hostile-request fuzzer runs against.
 import { createAdminKey } from '../../src/store/repos/admin-keys.repo.js';
+import { getWebhookToken } from '../../src/store/repos/tenants.repo.js';
 import { type Harness, harness, tenantWithKey } from '../http/harness.js';
 import type { FuzzTarget } from './http-fuzz.js';
 
@@ -23,7 +24,12 @@ export async function fuzzTarget(): Promise<{ target: FuzzTarget; h: Harness }> 
       return { statusCode: res.statusCode, body: res.body, headers: res.headers };
     },
     routes: h.app.routesSeen.filter((r) => !r.url.startsWith('/docs')),
-    params: { tenantId: [t.tenant.id], version: ['1', '999'] },
+    params: {
+      tenantId: [t.tenant.id],
+      version: ['1', '999'],
+      crm: ['zoho', 'fxiaoke'],
+      webhookToken: [(await getWebhookToken(h.store.db, t.tenant.id))!],
+    },
     auth: [t.key, operator.key],
     bodyLimit: FUZZ_BODY_LIMIT,
   };

@@ -1,10 +1,11 @@
 // Every migration, in order. Append new ones (002_..., never edit an applied one).
 import * as m001 from './001_init.js';
 import * as m002 from './002_pipeline.js';
+import * as m003 from './003_subscriptions.js';
 
 export interface Migration {
   id: string;
   sql: string;
 }
 
-export const MIGRATIONS: Migration[] = [m001, m002];
+export const MIGRATIONS: Migration[] = [m001, m002, m003];

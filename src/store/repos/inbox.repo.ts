@@ -113,3 +113,17 @@ export async function inboxCounts(sql: Sql, tenantId: TenantId): Promise<Record<
   for (const r of rows) out[r.status] = Number(r.n);
   return out;
 }
+
+/**
+ * Marks rows as handed to the queue. Only rows still open move (a fast sync worker
+ * may already have marked them done: that must not be undone); `attempts` counts handovers.
+ */
+export async function markEnqueued(sql: Sql, tenantId: TenantId, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const rows = await sql.query(
+    `update inbox set status = 'enqueued', attempts = attempts + 1, updated_at = now()
+     where tenant_id = $1 and id = any($2::bigint[]) and status in ('pending', 'enqueued') returning id`,
+    [tenantId, ids],
+  );
+  return rows.length;
+}

@@ -157,3 +157,15 @@ export async function tenantsWithCredentialsNotUnder(sql: Sql, activeKeyId: stri
   );
   return rows.map((r) => r.tenant_id as TenantId);
 }
+
+/** What the webhook route checks before anything else: the tenant's CRM and URL token. */
+export async function getWebhookTarget(
+  sql: Sql,
+  tenantId: TenantId,
+): Promise<{ crm: CrmKind; webhookToken: string } | null> {
+  const rows = await sql.query<{ crm: CrmKind; webhook_token: string }>(
+    'select crm, webhook_token from tenants where tenant_id = $1',
+    [tenantId],
+  );
+  return rows[0] ? { crm: rows[0].crm, webhookToken: rows[0].webhook_token } : null;
+}

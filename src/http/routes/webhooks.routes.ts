@@ -1,0 +1,150 @@
+// Push intake: POST /webhooks/:crm/:tenantId/:webhookToken.
+//
+// The URL is unguessable per tenant (tenants.webhook_token, compared in constant
+// time); an unknown tenant, another CRM or a wrong token all get the same 404, so the
+// route is no oracle for tenant ids. Then the tenant's connector verifies the push its
+// CRM's way (Zoho: secret + channel token; Fxiaoke: signature) on the raw bytes, the
+// events are recorded in the inbox (unique per tenant + event key: a duplicate is a
+// no-op), and only the NEW rows are handed to the queue. The inbox row is the
+// acknowledgement's durability: if the queue is down or slow the push is still
+// answered 2xx and the reconciler (src/jobs/inbox-reconciler.ts) enqueues it later.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import type { WebhookVerdict } from '../../../connectors/contract.js';
+import type { ConnectorFactory } from '../../jobs/connectors.js';
+import { chunks, handOver, SYNC_BATCH } from '../../jobs/inbox-intake.js';
+import type { Queues } from '../../jobs/queue-factory.js';
+import { WEBHOOK_PREFIX } from '../../jobs/webhook-url.js';
+import { TENANT_ID_PATTERN, type TenantId } from '../../store/ids.js';
+import { recordInbox } from '../../store/repos/inbox.repo.js';
+import { getWebhookTarget } from '../../store/repos/tenants.repo.js';
+import type { Database } from '../../store/sql.js';
+
+/** Pushes name records, not data; Zoho's largest (10,000 ids) is about 200 KiB. */
+export const WEBHOOK_BODY_LIMIT = 512 * 1024;
+
+/** How long a push waits for its enqueue before being answered anyway (the row is safe). */
+export const ENQUEUE_BUDGET_MS = 1000;
+
+export interface WebhookDeps {
+  db: Database;
+  queues: Queues;
+  connectors: ConnectorFactory;
+  bodyLimit?: number;
+  enqueueBudgetMs?: number;
+}
+
+export { WEBHOOK_PREFIX, webhookUrl } from '../../jobs/webhook-url.js';
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/** Constant-time equality of two strings of any length (hashed to equal lengths first). */
+function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(digest(a), digest(b)) && a.length === b.length;
+}
+
+const NOT_FOUND = { error: { code: 'not_found', message: 'not found' } };
+
+function firstValues(q: unknown): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries((q ?? {}) as Record<string, unknown>)) {
+    out[k] = Array.isArray(v) ? String(v[0]) : v === undefined ? undefined : String(v);
+  }
+  return out;
+}
+
+export const webhookRoutes =
+  (deps: WebhookDeps): FastifyPluginAsync =>
+  async (app) => {
+    const bodyLimit = deps.bodyLimit ?? WEBHOOK_BODY_LIMIT;
+    // Signatures are over the exact bytes: keep every body as a Buffer, whatever its
+    // type (JSON, form data, text, none). Only inside this plugin's scope.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
+
+    app.post<{ Params: { crm: string; tenantId: string; webhookToken: string } }>(
+      `${WEBHOOK_PREFIX}/:crm/:tenantId/:webhookToken`,
+      {
+        bodyLimit,
+        // CRMs push in bursts from a few shared addresses; the per-IP API limit would
+        // drop genuine pushes. A forged URL costs one indexed lookup and a 404.
+        config: { rateLimit: false },
+        schema: { hide: true },
+      },
+      async (req, reply) => {
+        const { crm, webhookToken } = req.params;
+        const tenantId = req.params.tenantId as TenantId;
+        const target = TENANT_ID_PATTERN.test(tenantId) ? await getWebhookTarget(deps.db, tenantId) : null;
+        // Compare even when there is no tenant, so timing does not tell tenants apart.
+        const tokenOk = sameSecret(webhookToken, target?.webhookToken ?? '\u0000no-tenant');
+        if (!target || !tokenOk || target.crm !== crm) return reply.status(404).send(NOT_FOUND);
+
+        const log = req.log.child({ tenantId, crm });
+        let verdict: WebhookVerdict;
+        try {
+          const { connector } = await deps.connectors.forTenant(tenantId);
+          verdict = await connector.verifyWebhook({
+            headers: req.headers,
+            query: firstValues(req.query),
+            rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+          });
+        } catch (err) {
+          // E.g. credentials that no longer decrypt: nothing to check the push against.
+          log.warn({ reason: (err as Error).message }, 'push could not be verified');
+          return reply.status(401).send({ error: { code: 'unauthorized', message: 'push not verified' } });
+        }
+        if (!verdict.ok) {
+          log.warn({ status: verdict.status, reason: verdict.reason }, 'push rejected');
+          return verdict.status === 401
+            ? reply.status(401).send({ error: { code: 'unauthorized', message: 'push not verified' } })
+            : reply.status(400).send({ error: { code: 'invalid_request', message: verdict.reason } });
+        }
+
+        const rows = await recordInbox(
+          deps.db,
+          tenantId,
+          verdict.events.map((e) => ({
+            eventKey: e.eventKey,
+            entity: e.entity,
+            operation: e.operation,
+            recordIds: e.ids,
+          })),
+        );
+        if (rows.length > 0) {
+          const ids = rows.map((r) => r.id);
+          // A push names a handful of events; a large one still makes jobs of bounded size.
+          const handed = Promise.all(
+            chunks(ids, SYNC_BATCH).map((batch) => handOver(deps.db, deps.queues, tenantId, batch)),
+          ).then(
+            () => true,
+            (err: Error) => {
+              log.warn(
+                { rows: ids.length, reason: err.message },
+                'push recorded, enqueue failed (reconciler retries)',
+              );
+              return false;
+            },
+          );
+          // Answer within the budget whatever the queue does; the handover finishes in the background.
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([
+            handed,
+            new Promise((r) => {
+              timer = setTimeout(r, deps.enqueueBudgetMs ?? ENQUEUE_BUDGET_MS);
+            }),
+          ]);
+          clearTimeout(timer);
+        }
+        log.info(
+          {
+            events: verdict.events.length,
+            recorded: rows.length,
+            duplicates: verdict.events.length - rows.length,
+          },
+          'push accepted',
+        );
+        if (verdict.reply) return reply.status(verdict.reply.status).send(verdict.reply.body);
+        return reply.status(200).send({ ok: true, recorded: rows.length });
+      },
+    );
+  };

@@ -1,0 +1,130 @@
+// The inbox reconciler: inbox rows not done (pending, or enqueued) whose last handover
+// is older than a threshold go to the queue again. That covers a failed or timed-out
+// enqueue in the webhook route, a flushed or restarted Redis, and a worker that died
+// with a sync job. Runs on worker start-up and on a timer (not as a queued job: it must
+// work precisely when the queue has lost its jobs). Bounded per tenant and round.
+import type { Logger } from '../log.js';
+import type { TenantId } from '../store/ids.js';
+import { openInbox } from '../store/repos/inbox.repo.js';
+import { listTenants } from '../store/repos/tenants.repo.js';
+import type { Sql } from '../store/sql.js';
+import { chunks, handOver, SYNC_BATCH } from './inbox-intake.js';
+import type { Queues } from './queue-factory.js';
+
+export interface ReconcileOptions {
+  /** Rows whose last handover (or arrival) is older than this are handed over again. Default 60 s. */
+  staleAfterMs?: number;
+  /** Most rows per tenant per round. Default 500. */
+  maxRowsPerTenant?: number;
+  now?: () => Date;
+}
+
+export interface ReconcileCounts {
+  tenants: number;
+  /** Rows handed to the queue again. */
+  requeued: number;
+  /** Rows whose enqueue failed this round (they stay open for the next). */
+  failed: number;
+}
+
+export const RECONCILE_DEFAULTS = { intervalMs: 30_000, staleAfterMs: 60_000, maxRowsPerTenant: 500 };
+
+/** One tenant: hands its stale open rows to the queue in sync jobs of at most SYNC_BATCH rows. */
+export async function reconcileTenantInbox(
+  sql: Sql,
+  queues: Queues,
+  tenantId: TenantId,
+  opts: ReconcileOptions = {},
+): Promise<{ requeued: number; failed: number }> {
+  const now = (opts.now ?? (() => new Date()))();
+  const staleBefore = new Date(now.getTime() - (opts.staleAfterMs ?? RECONCILE_DEFAULTS.staleAfterMs));
+  const rows = await openInbox(
+    sql,
+    tenantId,
+    opts.maxRowsPerTenant ?? RECONCILE_DEFAULTS.maxRowsPerTenant,
+    staleBefore,
+  );
+  let requeued = 0;
+  let failed = 0;
+  for (const batch of chunks(rows, SYNC_BATCH)) {
+    const ids = batch.map((r) => r.id);
+    // The round number keeps this job id apart from a retained job of an earlier handover.
+    const round = Math.max(...batch.map((r) => r.attempts));
+    try {
+      await handOver(sql, queues, tenantId, ids, round);
+      requeued += ids.length;
+    } catch {
+      // The queue is down: everything after this would fail too; try again next round.
+      failed += rows.length - requeued;
+      break;
+    }
+  }
+  return { requeued, failed };
+}
+
+/** Every tenant once. */
+export async function reconcileInbox(
+  sql: Sql,
+  queues: Queues,
+  opts: ReconcileOptions = {},
+): Promise<ReconcileCounts> {
+  const tenants = await listTenants(sql);
+  const total: ReconcileCounts = { tenants: tenants.length, requeued: 0, failed: 0 };
+  for (const t of tenants) {
+    const r = await reconcileTenantInbox(sql, queues, t.id, opts);
+    total.requeued += r.requeued;
+    total.failed += r.failed;
+    if (r.failed > 0) break;
+  }
+  return total;
+}
+
+export interface Reconciler {
+  /** One round now (also what the timer runs); rounds never overlap. */
+  runOnce(): Promise<ReconcileCounts | null>;
+  stop(): void;
+}
+
+/**
+ * Runs a round immediately and then every `intervalMs`. `afterRound` lets the caller
+ * piggyback other upkeep on the same timer (the scheduler check does).
+ */
+export function startInboxReconciler(
+  deps: { sql: Sql; queues: Queues; logger: Logger },
+  opts: ReconcileOptions & { intervalMs?: number; afterRound?: () => Promise<void> } = {},
+): Reconciler {
+  let running: Promise<ReconcileCounts | null> | null = null;
+  let stopped = false;
+  const runOnce = () => {
+    running ??= (async () => {
+      try {
+        const counts = await reconcileInbox(deps.sql, deps.queues, opts);
+        if (counts.requeued > 0 || counts.failed > 0) deps.logger.info(counts, 'inbox reconciled');
+        else deps.logger.debug(counts, 'inbox reconciled');
+        await opts.afterRound?.();
+        return counts;
+      } catch (err) {
+        deps.logger.warn(
+          { reason: (err as Error).message },
+          'inbox reconciliation failed; retrying next round',
+        );
+        return null;
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+  const timer = setInterval(() => {
+    if (!stopped) void runOnce();
+  }, opts.intervalMs ?? RECONCILE_DEFAULTS.intervalMs);
+  timer.unref();
+  void runOnce();
+  return {
+    runOnce,
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
+}
