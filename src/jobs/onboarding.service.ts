@@ -1,0 +1,130 @@
+// Connecting a CRM and installing its result fields, shared by the CLI, the admin API
+// and the Zoho OAuth routes. The CRM calls happen outside any transaction (embedded
+// PGlite has one session; a transaction held across a slow CRM call blocks everyone);
+// only the final writes are transactional, and audited without secret values.
+import type { InstallReport } from '../../connectors/contract.js';
+import { connectFxiaoke, type FxiaokeConnectInput } from '../../connectors/fxiaoke/index.js';
+import { connectZoho, type ZohoConnectInput } from '../../connectors/zoho/index.js';
+import type { Keyring } from '../secrets/keyring.js';
+import type { TenantId } from '../store/ids.js';
+import { audit } from '../store/repos/audit.repo.js';
+import { getSettings, putSettings } from '../store/repos/settings.repo.js';
+import type { Tenant } from '../store/repos/tenants.repo.js';
+import type { Sql } from '../store/sql.js';
+import type { ConnectorContext } from './connector-deps.js';
+import { connectorFactory } from './connectors.js';
+import { mergeDiscovered } from './settings-merge.js';
+import { addTenant, replaceCredentials } from './tenants.service.js';
+
+export type ConnectInput =
+  | ({ crm: 'zoho'; name?: string } & ZohoConnectInput)
+  | ({ crm: 'fxiaoke'; name?: string; orgId?: string } & FxiaokeConnectInput);
+
+export interface Connected {
+  tenant: Tenant;
+  /** What was learned from the CRM (never secrets). */
+  learned: { orgId: string; companyName?: string | null; operatorOpenUserId?: string };
+}
+
+/** Checks the credentials against the CRM, then creates the tenant with them sealed. */
+export async function connectTenant(
+  db: Sql,
+  keyring: Keyring,
+  input: ConnectInput,
+  actor: string,
+): Promise<Connected> {
+  if (input.crm === 'zoho') {
+    const c = await connectZoho(input);
+    const tenant = await addTenant(
+      db,
+      keyring,
+      {
+        crm: 'zoho',
+        orgId: c.orgId,
+        region: input.dataCentre,
+        name: input.name ?? c.companyName ?? undefined,
+        credentials: c.credentials,
+        settings: c.settings,
+      },
+      actor,
+    );
+    return { tenant, learned: { orgId: c.orgId, companyName: c.companyName } };
+  }
+  const c = await connectFxiaoke(input);
+  const orgId = input.orgId ?? c.orgId;
+  const tenant = await addTenant(
+    db,
+    keyring,
+    {
+      crm: 'fxiaoke',
+      orgId,
+      region: new URL(c.settings.baseUrl as string).host,
+      name: input.name,
+      credentials: c.credentials,
+      settings: c.settings,
+    },
+    actor,
+  );
+  return { tenant, learned: { orgId, operatorOpenUserId: c.operatorOpenUserId } };
+}
+
+/** Reconnects an existing Zoho tenant (OAuth callback): new credentials, same tenant. */
+export async function reconnectZohoTenant(
+  db: Sql,
+  keyring: Keyring,
+  tenantId: TenantId,
+  input: ZohoConnectInput,
+  actor: string,
+): Promise<{ orgId: string }> {
+  const c = await connectZoho(input);
+  if (!(await replaceCredentials(db, keyring, tenantId, c.credentials, actor)))
+    throw new Error(`tenant ${tenantId} does not exist`);
+  if (Object.keys(c.settings).length > 0) {
+    const stored = await getSettings(db, tenantId);
+    await putSettings(db, tenantId, mergeDiscovered(stored, c.settings).settings);
+  }
+  return { orgId: c.orgId };
+}
+
+export interface FieldsInstalled {
+  tenantId: TenantId;
+  crm: Tenant['crm'];
+  created: string[];
+  present: string[];
+  missing: InstallReport['missing'];
+  /** Settings paths where the admin's value was kept over what install found. */
+  keptSettings: string[];
+  settings: Record<string, unknown>;
+}
+
+/** Runs the connector's installFields() and stores what it discovered in the tenant's settings. */
+export async function installTenantFields(
+  ctx: ConnectorContext,
+  tenantId: TenantId,
+  actor: string,
+): Promise<FieldsInstalled> {
+  const factory = connectorFactory(ctx);
+  const { tenant, connector } = await factory.forTenant(tenantId);
+  const report = await connector.installFields();
+  const db = ctx.store.db;
+  const merged = await db.transaction(async (tx) => {
+    const m = mergeDiscovered(await getSettings(tx, tenantId), report.discoveredSettings);
+    await putSettings(tx, tenantId, m.settings);
+    await audit(tx, tenantId, actor, 'fields.installed', {
+      created: report.created,
+      present: report.present.length,
+      missing: report.missing.map((f) => f.apiName),
+      keptSettings: m.kept,
+    });
+    return m;
+  });
+  return {
+    tenantId,
+    crm: tenant.crm,
+    created: report.created,
+    present: report.present,
+    missing: report.missing,
+    keptSettings: merged.kept,
+    settings: merged.settings,
+  };
+}
