@@ -17,14 +17,17 @@ import type { Queues } from '../jobs/queue-factory.js';
 import type { Logger } from '../log.js';
 import { httpDuration } from '../metrics.js';
 import type { Keyring } from '../secrets/keyring.js';
+import { createLocks, type Locks } from '../store/locks.js';
 import type { Database } from '../store/sql.js';
 import { installAdminAuth } from './auth.js';
 import { ApiError, installErrorHandling } from './errors.js';
+import { adminInstallRoutes } from './routes/admin-install.routes.js';
 import { adminPlanRoutes } from './routes/admin-plans.routes.js';
 import { adminStatusRoutes } from './routes/admin-status.routes.js';
 import { adminTenantRoutes } from './routes/admin-tenants.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
+import { oauthZohoRoutes } from './routes/oauth-zoho.routes.js';
 
 export interface AppDeps {
   db: Database;
@@ -38,6 +41,8 @@ export interface AppDeps {
   publicUrl?: string;
   /** `ops`: health and metrics only (what a `--role worker` process serves). */
   surface?: 'all' | 'ops';
+  /** Cross-process locks for connector calls (default: built on `db`). */
+  locks?: Locks;
 }
 
 export interface RouteInfo {
@@ -122,12 +127,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   await app.register(healthRoutes({ db: deps.db, queues: deps.queues }));
   await app.register(metricsRoutes({ queues: deps.queues }));
   if (deps.surface === 'ops') return Object.assign(app, { routesSeen });
+  const connectors = {
+    store: { db: deps.db, pgConnection: {} },
+    keyring: deps.keyring,
+    locks: deps.locks ?? createLocks({ db: deps.db, pgConnection: {} }),
+    logger: deps.logger,
+  };
+  await app.register(
+    oauthZohoRoutes({ db: deps.db, keyring: deps.keyring, publicUrl: deps.publicUrl ?? null }),
+  );
   await app.register(
     async (admin) => {
       installAdminAuth(admin, deps.db);
       await admin.register(adminTenantRoutes({ db: deps.db, keyring: deps.keyring }));
       await admin.register(adminPlanRoutes({ db: deps.db }));
       await admin.register(adminStatusRoutes({ db: deps.db }));
+      await admin.register(adminInstallRoutes(connectors));
     },
     { prefix: ADMIN_PREFIX },
   );

@@ -4,17 +4,17 @@
 // only the final writes are transactional, and audited without secret values.
 import type { InstallReport } from '../../connectors/contract.js';
 import { connectFxiaoke, type FxiaokeConnectInput } from '../../connectors/fxiaoke/index.js';
-import { connectZoho, type ZohoConnectInput } from '../../connectors/zoho/index.js';
+import { connectZoho, ZohoConnectError, type ZohoConnectInput } from '../../connectors/zoho/index.js';
 import type { Keyring } from '../secrets/keyring.js';
 import type { TenantId } from '../store/ids.js';
 import { audit } from '../store/repos/audit.repo.js';
 import { getSettings, putSettings } from '../store/repos/settings.repo.js';
-import type { Tenant } from '../store/repos/tenants.repo.js';
+import { getTenant, type Tenant } from '../store/repos/tenants.repo.js';
 import type { Sql } from '../store/sql.js';
 import type { ConnectorContext } from './connector-deps.js';
 import { connectorFactory } from './connectors.js';
 import { mergeDiscovered } from './settings-merge.js';
-import { addTenant, replaceCredentials } from './tenants.service.js';
+import { addTenant, changeTenantStatus, replaceCredentials } from './tenants.service.js';
 
 export type ConnectInput =
   | ({ crm: 'zoho'; name?: string } & ZohoConnectInput)
@@ -68,22 +68,35 @@ export async function connectTenant(
   return { tenant, learned: { orgId, operatorOpenUserId: c.operatorOpenUserId } };
 }
 
-/** Reconnects an existing Zoho tenant (OAuth callback): new credentials, same tenant. */
+/** Reconnects an existing Zoho tenant (OAuth callback): new credentials, same tenant and org. */
 export async function reconnectZohoTenant(
   db: Sql,
   keyring: Keyring,
-  tenantId: TenantId,
+  tenant: Tenant,
   input: ZohoConnectInput,
   actor: string,
-): Promise<{ orgId: string }> {
+): Promise<Connected> {
   const c = await connectZoho(input);
-  if (!(await replaceCredentials(db, keyring, tenantId, c.credentials, actor)))
-    throw new Error(`tenant ${tenantId} does not exist`);
-  if (Object.keys(c.settings).length > 0) {
-    const stored = await getSettings(db, tenantId);
-    await putSettings(db, tenantId, mergeDiscovered(stored, c.settings).settings);
+  // Consent given in another org must not replace this tenant's credentials.
+  if (c.orgId !== tenant.orgId) {
+    throw new ZohoConnectError(
+      `the consent was given for Zoho org ${c.orgId}, but tenant ${tenant.id} is org ${tenant.orgId}: ` +
+        'sign in to the right org and connect again',
+      'org_mismatch',
+    );
   }
-  return { orgId: c.orgId };
+  await replaceCredentials(db, keyring, tenant.id, c.credentials, actor);
+  if (Object.keys(c.settings).length > 0) {
+    await db.transaction(async (tx) => {
+      const stored = await getSettings(tx, tenant.id);
+      await putSettings(tx, tenant.id, { ...stored, ...c.settings });
+    });
+  }
+  const updated =
+    tenant.status === 'needs_reauth'
+      ? await changeTenantStatus(db, tenant.id, { status: 'active', reason: null }, actor)
+      : await getTenant(db, tenant.id);
+  return { tenant: updated ?? tenant, learned: { orgId: c.orgId, companyName: c.companyName } };
 }
 
 export interface FieldsInstalled {

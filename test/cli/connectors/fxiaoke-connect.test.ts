@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RESULT_FIELDS } from '../../../connectors/fxiaoke/fxiaoke.settings.js';
+import { resultFieldDescribes } from '../../../connectors/fxiaoke/sandbox/sandbox.describe.js';
 import {
   type FxiaokeSandbox,
   SANDBOX_APP,
   SANDBOX_TENANT,
   startFxiaokeSandbox,
 } from '../../../connectors/fxiaoke/sandbox/sandbox.server.js';
-import { resultFieldDescribes } from '../../../connectors/fxiaoke/sandbox/sandbox.describe.js';
 import { runCli } from '../../runtime/helpers/cli.js';
 
 let dir: string;
