@@ -78,14 +78,12 @@ describe('connectZoho', () => {
       api_domain: 'https://www.zohoapis.in',
       expires_in: 3600,
     });
-    nock('https://www.zohoapis.in')
-      .get('/crm/v8/org')
-      .reply(401, {
-        code: 'OAUTH_SCOPE_MISMATCH',
-        status: 'error',
-        message: 'invalid oauth scope',
-        details: {},
-      });
+    nock('https://www.zohoapis.in').get('/crm/v8/org').reply(401, {
+      code: 'OAUTH_SCOPE_MISMATCH',
+      status: 'error',
+      message: 'invalid oauth scope',
+      details: {},
+    });
     await expect(connectZoho({ ...base, dataCentre: 'in', grantCode: 'c' })).rejects.toThrow(
       /ZohoCRM\.org\.READ/,
     );
