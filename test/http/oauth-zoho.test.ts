@@ -71,6 +71,12 @@ describe('Zoho OAuth for the admin console', () => {
     const replay = await callback(q);
     expect(replay.statusCode).toBe(502);
     expect(replay.json().error.message).toMatch(/invalid_code/);
+    // Neither the code, the state, the client secret nor the tokens reach the logs.
+    const logs = h.logs();
+    const refresh = [...sb.oauth.accessTokens.values()].map((a) => a.refreshToken!);
+    for (const secret of [q.get('code')!, q.get('state')!, sb.clientSecret, ...refresh])
+      expect(logs).not.toContain(secret);
+    expect(logs).toContain('/oauth/zoho/callback');
   });
 
   it('refuses a forged or missing state, and an accounts-server that is not Zoho', async () => {
