@@ -215,6 +215,27 @@ function translate(
   return e as Error;
 }
 
+/**
+ * Best effort: gives back a refresh token minted by a connection that is then not kept
+ * (the org was connected already), since Zoho evicts the oldest past 20 per user.
+ */
+export async function revokeRefreshToken(
+  credentials: Pick<ZohoCredentials, 'dataCentre' | 'accountsUrl' | 'refreshToken'>,
+  http: AxiosInstance = axios.create({ timeout: 10_000, maxRedirects: 0 }),
+): Promise<boolean> {
+  const accountsUrl = accountsUrlFor(credentials.dataCentre as ZohoDataCentre, credentials.accountsUrl);
+  try {
+    const res = await http.post(
+      `${tokenUrl(accountsUrl)}/revoke`,
+      new URLSearchParams({ token: credentials.refreshToken }),
+      { validateStatus: () => true },
+    );
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
 /** GET /crm/v8/org, retried twice on network errors and 5xx (it is a read). */
 async function readOrg(
   http: AxiosInstance,

@@ -52,6 +52,7 @@ Fxiaoke (docs/fxiaoke.md):
   --operator-user-id ID   the CRM admin our calls act as (FSUID_…)
   --admin-mobile NUMBER   or that admin's mobile number (resolved once)
   --host H                the enterprise's OpenAPI gateway (default open.fxiaoke.com)
+  --org ID                record this enterprise account instead of the corpId the token names
 Generic:
   --crm KIND              zoho or fxiaoke
   --org ID                the CRM organisation id (Zoho org id, Fxiaoke enterprise account)

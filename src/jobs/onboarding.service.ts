@@ -4,7 +4,12 @@
 // only the final writes are transactional, and audited without secret values.
 import type { InstallReport } from '../../connectors/contract.js';
 import { connectFxiaoke, type FxiaokeConnectInput } from '../../connectors/fxiaoke/index.js';
-import { connectZoho, ZohoConnectError, type ZohoConnectInput } from '../../connectors/zoho/index.js';
+import {
+  connectZoho,
+  revokeRefreshToken,
+  ZohoConnectError,
+  type ZohoConnectInput,
+} from '../../connectors/zoho/index.js';
 import type { Keyring } from '../secrets/keyring.js';
 import type { TenantId } from '../store/ids.js';
 import { audit } from '../store/repos/audit.repo.js';
@@ -35,20 +40,26 @@ export async function connectTenant(
 ): Promise<Connected> {
   if (input.crm === 'zoho') {
     const c = await connectZoho(input);
-    const tenant = await addTenant(
-      db,
-      keyring,
-      {
-        crm: 'zoho',
-        orgId: c.orgId,
-        region: input.dataCentre,
-        name: input.name ?? c.companyName ?? undefined,
-        credentials: c.credentials,
-        settings: c.settings,
-      },
-      actor,
-    );
-    return { tenant, learned: { orgId: c.orgId, companyName: c.companyName } };
+    try {
+      const tenant = await addTenant(
+        db,
+        keyring,
+        {
+          crm: 'zoho',
+          orgId: c.orgId,
+          region: input.dataCentre,
+          name: input.name ?? c.companyName ?? undefined,
+          credentials: c.credentials,
+          settings: c.settings,
+        },
+        actor,
+      );
+      return { tenant, learned: { orgId: c.orgId, companyName: c.companyName } };
+    } catch (e) {
+      // The code minted a refresh token nobody will use: give it back (never one the admin brought).
+      if (input.grantCode) await revokeRefreshToken(c.credentials);
+      throw e;
+    }
   }
   const c = await connectFxiaoke(input);
   const orgId = input.orgId ?? c.orgId;

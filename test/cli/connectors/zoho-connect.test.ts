@@ -145,6 +145,15 @@ describe('tenant add --crm zoho (server running)', () => {
     const r = await add('--client-secret', sb.clientSecret, '--refresh-token', token);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/zoho tenant for organisation "777000001" already exists/);
+    // The admin's own refresh token is not revoked by the refusal…
+    expect(sb.oauth.revokeRefreshToken(token)).toBe(true);
+    // …but one minted from a grant code for an org already connected is given back.
+    const before = new Set([...sb.oauth.accessTokens.values()].map((a) => a.refreshToken));
+    const again = await add('--client-secret', sb.clientSecret, '--grant-code', await grantCode());
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/already exists/);
+    const minted = [...sb.oauth.accessTokens.values()].filter((a) => !before.has(a.refreshToken));
+    expect(minted).toEqual([]); // revoking a refresh token drops its access tokens too
   });
 
   it('bad usage exits 2 and names the flag', async () => {
