@@ -69,7 +69,8 @@ describe('Zoho OAuth for the admin console', () => {
     expect(await getSettings(h.store.db, tenantId)).toEqual({ allowedApiDomains: [sb.url] });
     // A grant code works once: replaying the callback cannot connect anything.
     const replay = await callback(q);
-    expect(replay.statusCode).toBe(502);
+    expect(replay.statusCode).toBe(422);
+    expect(replay.json().error.code).toBe('zoho_refused');
     expect(replay.json().error.message).toMatch(/invalid_code/);
     // Neither the code, the state, the client secret nor the tokens reach the logs.
     const logs = h.logs();
@@ -161,5 +162,17 @@ describe('Zoho OAuth for the admin console', () => {
     expect(res.json()).toMatchObject({ tenantId, crm: 'zoho', ok: true, missing: [] });
     expect(res.json().created).toHaveLength(10);
     expect(await getSettings(h.store.db, tenantId)).toMatchObject({ wonStages: ['Closed Won'] });
+  });
+
+  it('install-fields on a tenant whose credentials cannot work answers 409: reconnect first', async () => {
+    const broken = await tenantWithKey(h, 'no-client', { refreshToken: 'only-this' });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/api/admin/tenants/${broken.tenant.id}/install-fields`,
+      headers: broken.auth,
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error).toMatchObject({ code: 'needs_reauth', details: { kind: 'needsReauth' } });
+    expect(res.body).not.toContain('only-this');
   });
 });

@@ -2,7 +2,8 @@
 // button. Same work as `channel-incentives tenant install-fields` (onboarding.service):
 // Zoho creates the result fields, Fxiaoke lists what an admin must create; discovered
 // mappings are merged into the tenant's settings. 200 either way (`ok` says whether
-// fields are missing); the CRM refusing answers 502 with its message.
+// fields are missing). A CRM refusal is answered by what the admin can do about it:
+// 409 reconnect first, 429 wait, 422 the CRM refused the request, 502 the CRM was unreachable.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CrmError } from '../../../connectors/contract.js';
@@ -26,6 +27,22 @@ const InstallSchema = z.object({
   keptSettings: z.array(z.string()),
 });
 
+function crmProblem(e: CrmError): ApiError {
+  const c = e.classification;
+  const details = { kind: c.kind, reason: c.reason };
+  switch (c.kind) {
+    case 'needsReauth':
+      return new ApiError(409, 'needs_reauth', `${e.message}: reconnect the CRM first`, details);
+    case 'rateLimited':
+    case 'quotaExhausted':
+      return new ApiError(429, 'crm_rate_limited', e.message, details);
+    case 'retryable':
+      return new ApiError(502, 'crm_unavailable', e.message, details);
+    default:
+      return new ApiError(422, 'crm_refused', e.message, details);
+  }
+}
+
 export const adminInstallRoutes =
   (ctx: ConnectorContext): FastifyPluginAsyncZod =>
   async (app) => {
@@ -46,8 +63,7 @@ export const adminInstallRoutes =
           return { ...rest, ok: r.missing.length === 0 };
         } catch (e) {
           if (e instanceof UnknownTenantError) throw notFound(`tenant ${req.params.tenantId}`);
-          if (e instanceof CrmError)
-            throw new ApiError(502, 'crm_error', e.message, { kind: e.classification.kind });
+          if (e instanceof CrmError) throw crmProblem(e);
           throw e;
         }
       },

@@ -197,7 +197,10 @@ export const oauthZohoRoutes =
           if ('tenant' in p) {
             const tenant = await getTenant(db, p.tenant as TenantId);
             if (!tenant) throw notFound(`tenant ${p.tenant}`);
-            const client = StoredClient.parse(await credentialVault(db, keyring, tenant.id).read());
+            const stored = StoredClient.safeParse(await credentialVault(db, keyring, tenant.id).read());
+            if (!stored.success)
+              throw new ApiError(409, 'no_client', `tenant ${tenant.id} no longer has a Zoho client stored`);
+            const client = stored.data;
             const settings = await getSettings(db, tenant.id);
             const where = redirectTarget(q, client.accountsUrl ?? null, client.dataCentre);
             const apiDomain = (settings.allowedApiDomains as string[] | undefined)?.find(
@@ -238,7 +241,10 @@ export const oauthZohoRoutes =
           );
           return { tenantId: r.tenant.id, orgId: r.learned.orgId, created: true };
         } catch (e) {
-          if (e instanceof ZohoConnectError) throw new ApiError(502, 'zoho_refused', e.message);
+          if (e instanceof ZohoConnectError)
+            throw e.reason === 'network'
+              ? new ApiError(502, 'zoho_unavailable', e.message)
+              : new ApiError(422, 'zoho_refused', e.message);
           if (e instanceof TenantConflictError) throw new ApiError(409, 'conflict', e.message);
           throw e;
         }
