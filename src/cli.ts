@@ -20,6 +20,7 @@ const commands: Record<string, () => Promise<Command>> = {
   'tenant show': () => import('./cli/tenant.js').then((m) => m.show),
   'tenant pause': () => import('./cli/tenant.js').then((m) => m.pause),
   'tenant resume': () => import('./cli/tenant.js').then((m) => m.resume),
+  'tenant install-fields': () => import('./cli/tenant-install-fields.js').then((m) => m.command),
   'admin-key create': () => import('./cli/admin-key.js').then((m) => m.create),
   'admin-key revoke': () => import('./cli/admin-key.js').then((m) => m.revoke),
   'plan upload': () => import('./cli/plan-admin.js').then((m) => m.upload),

@@ -8,6 +8,12 @@ export {
 export { classifyFxiaokeError, FxApiError, nextChinaMidnight } from './fxiaoke.errors.js';
 export { DEFAULT_FXIAOKE_BASE_URL, FX_LIMITS, FXIAOKE_CLOUDS } from './fxiaoke.hosts.js';
 export {
+  connectFxiaoke,
+  FxiaokeConnectError,
+  type FxiaokeConnectInput,
+  type FxiaokeConnection,
+} from './fxiaoke.onboard.js';
+export {
   DEFAULT_RESULT_FIELDS,
   type FxiaokeCredentials,
   FxiaokeCredentialsSchema,

@@ -15,6 +15,8 @@ export { createZohoConnector } from './zoho.connector.js';
 export { classifyAny as classifyZohoError, classifyZoho, ZOHO_ERROR_CODES } from './zoho.errors.js';
 export type { ZohoDataCentre } from './zoho.hosts.js';
 export { isZohoDataCentre, ZOHO_DATA_CENTRE_IDS, ZOHO_DATA_CENTRES } from './zoho.hosts.js';
+export type { ZohoConnectInput, ZohoConnection } from './zoho.onboard.js';
+export { connectZoho, revokeRefreshToken, ZohoConnectError } from './zoho.onboard.js';
 export type { ZohoEdition, ZohoSettings, ZohoSettingsInput } from './zoho.settings.js';
 export { parseZohoSettings, ZohoSettingsSchema } from './zoho.settings.js';
 export { CHANNEL_LIFETIME_MS } from './zoho.watch.js';

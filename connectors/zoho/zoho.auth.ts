@@ -143,31 +143,35 @@ export async function exchangeCode(o: {
   dataCentre?: string;
   clientId: string;
   clientSecret: string;
-  redirectUri: string;
+  /** Omitted for Self Client grant codes, which are not bound to a redirect. */
+  redirectUri?: string | null;
   code: string;
   allowedApiDomains?: string[];
+  /** REST base to use when the token response names none (private deployments). */
+  apiDomain?: string | null;
   now?: Date;
   http?: AxiosInstance;
 }): Promise<ZohoCredentials> {
   const http = o.http ?? axios.create({ timeout: 15_000 });
-  const res = await http.post(
-    tokenUrl(o.accountsUrl),
-    new URLSearchParams({
-      grant_type: 'authorization_code',
-      client_id: o.clientId,
-      client_secret: o.clientSecret,
-      redirect_uri: o.redirectUri,
-      code: o.code,
-    }),
-    { validateStatus: () => true },
-  );
+  const form = new URLSearchParams({
+    grant_type: 'authorization_code',
+    client_id: o.clientId,
+    client_secret: o.clientSecret,
+    code: o.code,
+  });
+  if (o.redirectUri) form.set('redirect_uri', o.redirectUri);
+  // Never retried: a grant code is single-use, a second attempt could only fail.
+  const res = await http.post(tokenUrl(o.accountsUrl), form, { validateStatus: () => true });
   const body = TokenResponseSchema.safeParse(res.data);
   if (!body.success || body.data.error || !body.data.access_token || !body.data.refresh_token) {
     const code = body.success
       ? (body.data.error ?? 'no refresh_token in response')
       : 'malformed token response';
     const classification = classifyZoho({ status: res.status, code });
-    throw new CrmError(`Zoho code exchange failed: ${code}`, classification, { status: res.status });
+    throw new CrmError(`Zoho code exchange failed: ${code}`, classification, {
+      status: res.status,
+      error: code,
+    });
   }
   const now = (o.now ?? new Date()).getTime();
   return ZohoCredentialsSchema.parse({
@@ -176,7 +180,7 @@ export async function exchangeCode(o: {
     clientId: o.clientId,
     clientSecret: o.clientSecret,
     refreshToken: body.data.refresh_token,
-    apiDomain: checkApiDomain(body.data.api_domain ?? '', o.allowedApiDomains),
+    apiDomain: checkApiDomain(body.data.api_domain ?? o.apiDomain ?? '', o.allowedApiDomains),
     accessToken: body.data.access_token,
     accessTokenExpiresAt: now + expiresInMs(body.data),
     accessTokenIssuedAt: now,

@@ -1,12 +1,20 @@
-// `tenant add|list|show|pause|resume`. `tenant add` creates the generic tenant
-// record (CRM kind, organisation, data centre / cloud host, sealed credentials);
-// CRM-specific onboarding (OAuth, discovery) is added by each connector.
+// `tenant add|list|show|pause|resume`. `tenant add` either connects a CRM (Zoho
+// grant code / refresh token, Fxiaoke app credentials: see tenant-connect.ts) or
+// creates the generic tenant record (CRM kind, organisation, data centre / cloud
+// host, sealed credentials) from what it is given.
 import { readFile } from 'node:fs/promises';
 import type { Command } from '../cli.js';
 import { addTenant, changeTenantStatus } from '../jobs/tenants.service.js';
 import { getTenant, listTenants, type Tenant } from '../store/repos/tenants.repo.js';
 import { parse, printJson, runCommand, tenantArg, UsageError, withContext } from './context.js';
 import type { CommandIo } from './io.js';
+import {
+  CONNECT_OPTIONS,
+  connectInput,
+  runConnect,
+  strayConnectFlags,
+  wantsConnect,
+} from './tenant-connect.js';
 
 const describe = (t: Tenant) =>
   [
@@ -18,16 +26,43 @@ const describe = (t: Tenant) =>
     `  credentials: ${t.hasCredentials ? `stored (key ${t.credentialsKeyId})` : 'none'}`,
   ].join('\n');
 
-const ADD_HELP = `usage: channel-incentives tenant add --crm zoho|fxiaoke --org ORG_ID [options]
+const ADD_HELP = `usage: channel-incentives tenant add --crm zoho --data-center DC --client-id ID --client-secret S
+                                  (--grant-code CODE | --refresh-token TOKEN) [options]
+       channel-incentives tenant add --crm fxiaoke --app-id ID --app-secret S --permanent-code C
+                                  (--operator-user-id FSUID_… | --admin-mobile NUMBER) [--host H]
+       channel-incentives tenant add --crm zoho|fxiaoke --org ORG_ID [--credentials-file F] [options]
 
-Creates a tenant (one CRM organisation).
+Creates a tenant (one CRM organisation). The first two forms connect to the CRM:
+they check the credentials, learn the organisation id and store the credentials
+encrypted. The last form stores what it is given without calling the CRM.
+
+Zoho (docs/install-zoho.md):
+  --data-center DC        us, eu, in, au, cn, jp, ca or sa (where the org's accounts host is)
+  --client-id ID          the API console client (Self Client or server-based)
+  --client-secret S
+  --grant-code CODE       a grant code (Self Client: valid 3-10 minutes, single use)
+  --refresh-token TOKEN   or a refresh token you already have
+  --redirect-uri URI      the redirect URI the code was requested with (none for Self Client)
+  --accounts-url URL      accounts host override (sandbox, private deployment)
+  --api-domain URL        REST host override, allowed besides *.zohoapis.* (sandbox)
+Fxiaoke (docs/fxiaoke.md):
+  --app-id ID             FSAID_… from the self-built app's detail page
+  --app-secret S
+  --permanent-code C      永久授权码
+  --operator-user-id ID   the CRM admin our calls act as (FSUID_…)
+  --admin-mobile NUMBER   or that admin's mobile number (resolved once)
+  --host H                the enterprise's OpenAPI gateway (default open.fxiaoke.com)
+  --org ID                record this enterprise account instead of the corpId the token names
+Generic:
   --crm KIND              zoho or fxiaoke
   --org ID                the CRM organisation id (Zoho org id, Fxiaoke enterprise account)
   --region R              Zoho data centre (us, eu, in, au, cn, jp, ca, sa) or Fxiaoke cloud host
-  --name NAME             display name
   --credentials-file F    JSON file with the CRM credentials (stored encrypted; "-" reads stdin)
   --settings-file F       JSON file with initial settings (field mapping)
-  --json                  print the tenant as one JSON document
+All forms:
+  --name NAME             display name
+  --json                  print the tenant as one JSON document {"id": "t_…", …}
+Exit codes: 0 created, 1 refused by the CRM (the message says what to fix), 2 bad usage.
 `;
 
 async function readJsonObject(path: string, what: string): Promise<Record<string, unknown>> {
@@ -66,10 +101,26 @@ export const add: Command = {
         name: { type: 'string' },
         'credentials-file': { type: 'string' },
         'settings-file': { type: 'string' },
+        ...CONNECT_OPTIONS,
       });
       if (values.crm !== 'zoho' && values.crm !== 'fxiaoke')
         throw new UsageError('--crm must be zoho or fxiaoke');
-      if (!values.org) throw new UsageError('--org is required');
+      if (wantsConnect(values)) {
+        if (values['settings-file'] !== undefined)
+          throw new UsageError('--settings-file belongs to the generic form; settings are discovered');
+        return runConnect(io, connectInput(values), values.json === true);
+      }
+      if (!values.org)
+        throw new UsageError(
+          values.crm === 'zoho'
+            ? '--org is required (or connect with --grant-code / --refresh-token)'
+            : '--org is required (or connect with --app-id …)',
+        );
+      const stray = strayConnectFlags(values);
+      if (stray.length > 0)
+        throw new UsageError(
+          `${stray.join(', ')} need the connecting form (${values.crm === 'zoho' ? '--grant-code or --refresh-token' : '--app-id …'}), not --org`,
+        );
       const credentials = values['credentials-file']
         ? await readJsonObject(values['credentials-file'], 'credentials')
         : undefined;

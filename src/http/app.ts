@@ -18,9 +18,11 @@ import type { Queues } from '../jobs/queue-factory.js';
 import type { Logger } from '../log.js';
 import { httpDuration } from '../metrics.js';
 import type { Keyring } from '../secrets/keyring.js';
+import { createLocks, type Locks } from '../store/locks.js';
 import type { Database } from '../store/sql.js';
 import { installAdminAuth } from './auth.js';
 import { ApiError, installErrorHandling } from './errors.js';
+import { adminInstallRoutes } from './routes/admin-install.routes.js';
 import { adminPlanRoutes } from './routes/admin-plans.routes.js';
 import { adminRunRoutes } from './routes/admin-runs.routes.js';
 import { adminStatusRoutes } from './routes/admin-status.routes.js';
@@ -28,6 +30,7 @@ import { adminTenantRoutes } from './routes/admin-tenants.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
 import { webhookRoutes } from './routes/webhooks.routes.js';
+import { oauthZohoRoutes } from './routes/oauth-zoho.routes.js';
 
 export interface AppDeps {
   db: Database;
@@ -43,6 +46,8 @@ export interface AppDeps {
   surface?: 'all' | 'ops';
   /** Tenant → connector; enables the push intake at /webhooks (outside the admin auth). */
   connectors?: ConnectorFactory;
+  /** Cross-process locks for connector calls (default: built on `db`). */
+  locks?: Locks;
 }
 
 export interface RouteInfo {
@@ -138,6 +143,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   if (deps.connectors) {
     await app.register(webhookRoutes({ db: deps.db, queues: deps.queues, connectors: deps.connectors }));
   }
+  // install-fields and the OAuth callback build their connector per request (rare admin actions).
+  const installContext = {
+    store: { db: deps.db, pgConnection: {} },
+    keyring: deps.keyring,
+    locks: deps.locks ?? createLocks({ db: deps.db, pgConnection: {} }),
+    logger: deps.logger,
+  };
+  await app.register(
+    oauthZohoRoutes({ db: deps.db, keyring: deps.keyring, publicUrl: deps.publicUrl ?? null }),
+  );
   await app.register(
     async (admin) => {
       installAdminAuth(admin, deps.db);
@@ -145,6 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
       await admin.register(adminPlanRoutes({ db: deps.db }));
       await admin.register(adminStatusRoutes({ db: deps.db }));
       await admin.register(adminRunRoutes({ db: deps.db, queues: deps.queues }));
+      await admin.register(adminInstallRoutes(installContext));
     },
     { prefix: ADMIN_PREFIX },
   );

@@ -71,7 +71,10 @@ export async function openStore(config: Config, opts: OpenOptions): Promise<Stor
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
   const record = await readServerRecord(dataDir);
-  if (record && isAlive(record.pid) && record.pid !== process.pid) {
+  // A client in the serving process itself (a CLI command run in-process while the
+  // runtime serves, as tests do) also goes through the gateway: opening the files twice breaks PGlite.
+  const servedHere = record?.pid === process.pid && opts.mode === 'client' && record.port !== null;
+  if (record && isAlive(record.pid) && (record.pid !== process.pid || servedHere)) {
     if (opts.mode === 'serve' || record.port === null) {
       throw new StoreInUseError(
         `DATA_DIR ${dataDir} is in use by process ${record.pid}` +
