@@ -18,6 +18,7 @@ import type { Logger } from '../log.js';
 import { httpDuration } from '../metrics.js';
 import type { Keyring } from '../secrets/keyring.js';
 import type { Database } from '../store/sql.js';
+import type { WidgetOptions } from '../widget-api/options.js';
 import { installAdminAuth } from './auth.js';
 import { ApiError, installErrorHandling } from './errors.js';
 import { adminPlanRoutes } from './routes/admin-plans.routes.js';
@@ -25,6 +26,8 @@ import { adminStatusRoutes } from './routes/admin-status.routes.js';
 import { adminTenantRoutes } from './routes/admin-tenants.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
+import { registerWidgetRoutes } from './routes/widget.routes.js';
+import { widgetAdminRoutes } from './routes/widget-admin.routes.js';
 
 export interface AppDeps {
   db: Database;
@@ -38,6 +41,8 @@ export interface AppDeps {
   publicUrl?: string;
   /** `ops`: health and metrics only (what a `--role worker` process serves). */
   surface?: 'all' | 'ops';
+  /** The partner widget: framing, CORS, files, session life (docs/widget.md). */
+  widget?: WidgetOptions;
 }
 
 export interface RouteInfo {
@@ -110,7 +115,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
       },
       servers: deps.publicUrl ? [{ url: deps.publicUrl }] : [],
       components: {
-        securitySchemes: { adminKey: { type: 'http', scheme: 'bearer', description: 'admin API key' } },
+        securitySchemes: {
+          adminKey: { type: 'http', scheme: 'bearer', description: 'admin API key' },
+          widgetSession: { type: 'http', scheme: 'bearer', description: 'widget session token' },
+        },
       },
     },
     transform: jsonSchemaTransform,
@@ -128,9 +136,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
       await admin.register(adminTenantRoutes({ db: deps.db, keyring: deps.keyring }));
       await admin.register(adminPlanRoutes({ db: deps.db }));
       await admin.register(adminStatusRoutes({ db: deps.db }));
+      await admin.register(widgetAdminRoutes({ db: deps.db, keyring: deps.keyring }));
     },
     { prefix: ADMIN_PREFIX },
   );
+  await registerWidgetRoutes(app, {
+    db: deps.db,
+    keyring: deps.keyring,
+    publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000',
+    options: deps.widget,
+  });
 
   return Object.assign(app, { routesSeen });
 }

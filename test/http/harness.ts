@@ -7,6 +7,7 @@ import { addTenant } from '../../src/jobs/tenants.service.js';
 import { createLogger } from '../../src/log.js';
 import { generateKeyEntry, parseKeyring } from '../../src/secrets/keyring.js';
 import { createAdminKey } from '../../src/store/repos/admin-keys.repo.js';
+import type { WidgetOptions } from '../../src/widget-api/options.js';
 import { createTestStore, type TestStore } from '../runtime/helpers/stores.js';
 
 export interface Harness {
@@ -24,6 +25,8 @@ export async function harness(
     rateLimit?: { perMinute: number; redisUrl?: string; namespace?: string };
     /** Share a store with another harness (its owner disposes it). */
     store?: TestStore;
+    widget?: WidgetOptions;
+    publicUrl?: string;
   } = {},
 ): Promise<Harness> {
   const store = opts.store ?? (await createTestStore('pglite'));
@@ -39,6 +42,8 @@ export async function harness(
     keyring,
     logger,
     rateLimit: opts.rateLimit ?? { perMinute: 10_000 },
+    widget: opts.widget,
+    publicUrl: opts.publicUrl,
   });
   return {
     app,
