@@ -2,7 +2,7 @@
 // the Zoho Function proof exchange, the Fxiaoke OAuth code flow against the sandbox,
 // CORS for Zoho's widget origins only, and the frame policy per route.
 import { createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,7 @@ describe('widget sessions, CORS and framing', () => {
   afterAll(async () => {
     await h?.dispose();
     await sandbox?.close();
+    rmSync(root, { recursive: true, force: true });
   });
 
   describe('Zoho: a Zoho Function signs the signed-in user', () => {
