@@ -176,6 +176,41 @@ describe('Fxiaoke widget through our server', () => {
     await c.close();
   });
 
+  it('the programme overview in Chinese: leaderboard, tiers, gate risks, region filter, CSV', async () => {
+    const c = await context('zh-CN');
+    const page = await c.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused/i.test(m.text())) problems.push(m.text());
+    });
+    await page.goto(`${crmOrigin}/?tenant=${fx.tenantId}&view=overview&lang=zh-CN`);
+    const frame = (await (await page.waitForSelector('#widget')).contentFrame())!;
+    await frame.waitForSelector('main[data-state=ready]', { timeout: 30_000 });
+    expect(frame.url()).toBe(`${appOrigin}/widgets/overview/index.html?lang=zh-CN`);
+    expect((await frame.textContent('h1'))?.trim()).toBe('激励计划总览');
+    const rows = frame.locator('[data-testid=leaderboard] tbody tr');
+    expect(await rows.count()).toBe(5);
+    expect(await rows.first().getAttribute('data-partner')).toBe('P1');
+    expect((await frame.textContent('[data-testid=partners]'))?.trim()).toBe('5');
+    expect(await frame.locator('[data-testid=risks] li').first().textContent()).toContain(
+      'Northwind Resellers',
+    );
+    expect(await frame.getByLabel('区域').count()).toBe(1);
+    await frame.selectOption('#ov-region', 'East');
+    await frame.waitForFunction(
+      () => document.querySelectorAll('[data-testid=leaderboard] tbody tr').length < 5,
+    );
+    expect(await frame.locator('#ov-region').evaluate((e) => (e as HTMLSelectElement).value)).toBe('East');
+    expect(problems).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'server-overview-zh.png'), fullPage: true });
+    // The CSV download goes through the same session.
+    const download = frame.page().waitForEvent('download');
+    await frame.click('.ov-download');
+    expect((await download).suggestedFilename()).toBe('incentives-2027-Q1-East.csv');
+    await c.close();
+  });
+
   it('a page framed by an origin the policy does not name is blocked', async () => {
     const c = await context('en-US');
     const page = await c.newPage();

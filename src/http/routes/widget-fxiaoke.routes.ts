@@ -32,7 +32,9 @@ export const OAUTH_STATE_TTL_MS = 10 * 60_000;
 
 const StartQuery = z.object({
   tenant: z.string().regex(TENANT_ID_PATTERN),
-  partnerId: z.string().min(1).max(200),
+  /** `overview`: the programme overview page instead of one partner's widget. */
+  view: z.enum(['partner', 'overview']).default('partner'),
+  partnerId: z.string().min(1).max(200).optional(),
   lang: z
     .string()
     .regex(/^[A-Za-z]{2}([_-][A-Za-z]{2,4})?$/)
@@ -73,7 +75,7 @@ export const widgetFxiaokeRoutes =
 
     app.get('/fxiaoke/start', { schema: { hide: true } }, async (req, reply) => {
       const q = StartQuery.safeParse(req.query);
-      if (!q.success) {
+      if (!q.success || (q.data.view === 'partner' && !q.data.partnerId)) {
         return page(
           reply,
           400,
@@ -86,7 +88,8 @@ export const widgetFxiaokeRoutes =
       const state = newSecret();
       await insertOAuthState(deps.db, hashSecret(state), {
         tenantId: q.data.tenant as TenantId,
-        partnerId: q.data.partnerId,
+        // '' stands for the overview (no partner).
+        partnerId: q.data.view === 'overview' ? '' : q.data.partnerId!,
         lang: q.data.lang ?? null,
         expiresAt: new Date(deps.now().getTime() + OAUTH_STATE_TTL_MS).toISOString(),
       });
@@ -135,11 +138,15 @@ export const widgetFxiaokeRoutes =
         deps.now(),
         deps.ttlMs,
       );
-      const params = new URLSearchParams({ partnerId: pending.partnerId });
+      const params = new URLSearchParams(pending.partnerId ? { partnerId: pending.partnerId } : {});
       if (pending.lang) params.set('lang', pending.lang);
+      const target = pending.partnerId ? 'fxiaoke' : 'overview';
       return reply
         .header('cache-control', 'no-store')
         .header('referrer-policy', 'no-referrer')
-        .redirect(`/widgets/fxiaoke/index.html?${params}#session=${encodeURIComponent(session.token)}`, 302);
+        .redirect(
+          `/widgets/${target}/index.html?${params}#session=${encodeURIComponent(session.token)}`,
+          302,
+        );
     });
   };
