@@ -27,6 +27,8 @@ describe('widget sessions, CORS and framing', () => {
   let sandbox: FxiaokeSandbox;
   let adminZoho: { authorization: string };
   const root = mkdtempSync(join(tmpdir(), 'ci-widgets-'));
+  /** Every secret the flows handle: none may reach the logs. */
+  const secrets: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(join(root, 'fxiaoke'));
@@ -89,6 +91,7 @@ describe('widget sessions, CORS and framing', () => {
       expect(source).toContain('zoho.loginuserid');
       expect(source).toContain('zoho.encryption.hmacsha256(key, data, "hex")');
       secret = /key = "([^"]+)";/.exec(source)![1]!;
+      secrets.push(secret);
       expect(secret.length).toBeGreaterThanOrEqual(40);
       const rows = await h.store.db.query<{ secret_ct: string }>('select secret_ct from widget_secrets');
       expect(JSON.stringify(rows)).not.toContain(secret);
@@ -110,6 +113,7 @@ describe('widget sessions, CORS and framing', () => {
       expect(res.statusCode).toBe(200);
       expect(res.headers['access-control-allow-origin']).toBe(ZOHO_WIDGET);
       const { token, expiresAt } = res.json();
+      secrets.push(token);
       expect(Date.parse(expiresAt) - NOW.getTime()).toBe(60 * 60_000);
       const rows = await h.store.db.query<{ token_hash: string; crm_user_id: string; tenant_id: string }>(
         'select token_hash, crm_user_id, tenant_id from widget_sessions',
@@ -181,6 +185,7 @@ describe('widget sessions, CORS and framing', () => {
         /^\/widgets\/fxiaoke\/index\.html\?partnerId=P1&lang=zh-CN#session=[A-Za-z0-9_-]+$/,
       );
       const token = decodeURIComponent(landing.split('#session=')[1]!);
+      secrets.push(token, callback.searchParams.get('code')!, callback.searchParams.get('state')!);
       const rows = await h.store.db.query<{ crm: string; crm_user_id: string; tenant_id: string }>(
         "select crm, crm_user_id, tenant_id from widget_sessions where crm = 'fxiaoke'",
       );
@@ -236,6 +241,13 @@ describe('widget sessions, CORS and framing', () => {
         });
       }
     });
+  });
+
+  it('no session token, widget secret, code or state ever reaches the logs', () => {
+    expect(secrets.length).toBeGreaterThanOrEqual(5);
+    const logs = h.logs();
+    expect(logs).toContain('/fxiaoke/callback');
+    for (const value of secrets) expect(logs).not.toContain(value);
   });
 
   describe('CORS: Zoho widget origins and the authorization header only', () => {
