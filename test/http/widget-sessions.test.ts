@@ -213,6 +213,15 @@ describe('widget sessions, CORS and framing', () => {
       expect(res.headers['content-security-policy']).toMatch(
         /frame-ancestors [^;]*https:\/\/\*\.fxiaoke\.com/,
       );
+      // Scripts get our JSON error shape; a person in the CRM frame (a navigation) reads text.
+      expect(res.json().error.code).toBe('unauthorized');
+      const asPage = await h.app.inject({
+        method: 'GET',
+        url: `/fxiaoke/start?tenant=${fx.tenantId}`,
+        headers: { accept: 'text/html,*/*' },
+      });
+      expect(asPage.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(asPage.body).toContain('链接缺少参数');
       expect(
         (await h.app.inject({ method: 'GET', url: `/fxiaoke/start?tenant=${zoho.tenantId}&partnerId=P1` }))
           .statusCode,

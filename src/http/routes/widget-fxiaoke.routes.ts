@@ -65,12 +65,25 @@ async function tenantApp(deps: FxiaokeSignInDeps, tenantId: TenantId) {
 export const widgetFxiaokeRoutes =
   (deps: FxiaokeSignInDeps): FastifyPluginAsync =>
   async (app) => {
-    const page = (reply: FastifyReply, status: number, en: string, zh: string) =>
-      widgetFrameHeaders(reply, deps.frameAncestors)
-        .status(status)
-        .type('text/plain; charset=utf-8')
-        .header('cache-control', 'no-store')
-        .send(`${zh}\n${en}\n`);
+    /**
+     * An error a person sees in the CRM frame: plain bilingual text for a browser navigation
+     * (Accept: text/html), our JSON error shape for anything else (scripts, probes).
+     */
+    const page = (reply: FastifyReply, status: number, en: string, zh: string) => {
+      widgetFrameHeaders(reply, deps.frameAncestors).status(status).header('cache-control', 'no-store');
+      if (/text\/html/.test(reply.request.headers.accept ?? '')) {
+        return reply.type('text/plain; charset=utf-8').send(`${zh}\n${en}\n`);
+      }
+      const code =
+        status === 401
+          ? 'unauthorized'
+          : status === 404
+            ? 'not_found'
+            : status >= 500
+              ? 'crm_unavailable'
+              : 'invalid_request';
+      return reply.type('application/json; charset=utf-8').send({ error: { code, message: en } });
+    };
     const redirectUrl = `${deps.publicUrl.replace(/\/+$/, '')}/fxiaoke/callback`;
 
     app.get('/fxiaoke/start', { schema: { hide: true } }, async (req, reply) => {
