@@ -4,6 +4,7 @@ import { mountWidget } from '../shared/app.js';
 import { HttpWidgetData } from '../shared/http.data.js';
 import { pickLocale } from '../shared/i18n.js';
 import { apiBase, sessionFromExchange } from '../shared/session.js';
+import { type WidgetData, WidgetDataError } from '../shared/types.js';
 import { ZohoWidgetData } from './zoho.data.js';
 import { type PageLoadData, ZOHO_SESSION_FUNCTION, zohoHost } from './zoho-sdk.js';
 
@@ -37,7 +38,19 @@ async function main(): Promise<void> {
       throw error;
     });
   };
-  const server = new HttpWidgetData({ baseUrl: base, getToken });
+  const http = new HttpWidgetData({ baseUrl: base, getToken });
+  // A session lives an hour (WIDGET_SESSION_TTL_MINUTES): on a 401, get a fresh proof once.
+  const server: WidgetData = {
+    async load(id, period) {
+      try {
+        return await http.load(id, period);
+      } catch (error) {
+        if (!(error instanceof WidgetDataError) || error.reason !== 'unauthorized' || !exchange) throw error;
+        exchange = null;
+        return http.load(id, period);
+      }
+    },
+  };
   let lastHeight = 0;
   const resize = () => {
     // The content's own height (the document is never shorter than the frame, so not that).
