@@ -10,7 +10,8 @@ COPY package.json package-lock.json ./
 # `npm ci` runs `prepare` (the build); sources are not copied yet, so skip scripts here.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
-RUN npm run build && npm prune --omit=dev --ignore-scripts
+# build:widgets → dist/widgets, which the server serves under /widgets/ (docs/widget.md §2).
+RUN npm run build && npm run build:widgets && npm prune --omit=dev --ignore-scripts
 
 # --- runtime: only what runs, as an unprivileged user ------------------------------
 FROM node:20-bookworm-slim AS runtime

@@ -13,6 +13,15 @@ const optionalUrl = (protocols: string[]) =>
       message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
     });
 
+/** A space- or comma-separated list whose every item matches `item`; empty = unset. */
+const sourceList = (item: RegExp, what: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(/[\s,]+/).filter(Boolean))
+    .refine((list) => list.every((x) => item.test(x)), { message: `every item must be ${what}` })
+    .transform((list) => (list.length ? list : undefined));
+
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 const EnvSchema = z.object({
@@ -44,6 +53,23 @@ const EnvSchema = z.object({
     .default('ci'),
   /** Requests per minute per client on the API (0 disables the limiter). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /** Who may frame the widget pages (/widgets/*); replaces the CRM defaults (docs/widget.md §2). */
+  WIDGET_FRAME_ANCESTORS: sourceList(
+    /^('self'|https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?)$/,
+    "'self' or an origin such as https://crm.zoho.com or https://*.fxiaoke.com",
+  ),
+  /** Extra origins that may call the widget API cross-origin (besides Zoho's widget domains). */
+  WIDGET_CORS_ORIGINS: sourceList(
+    /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/,
+    'an origin such as https://crm.example.com',
+  ),
+  /** Life of a widget session in minutes. */
+  WIDGET_SESSION_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
 });
 
 export type LogLevel = z.infer<typeof LogLevel>;
@@ -62,6 +88,10 @@ export interface Config {
   shutdownTimeoutMs: number;
   rateLimitPerMinute: number;
   queuePrefix: string;
+  /** undefined: the CRM defaults (src/widget-api/embedding.ts). */
+  widgetFrameAncestors: string[] | undefined;
+  widgetCorsOrigins: string[];
+  widgetSessionTtlMs: number;
 }
 
 export class ConfigError extends Error {
@@ -98,5 +128,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     queuePrefix: e.QUEUE_PREFIX,
+    widgetFrameAncestors: e.WIDGET_FRAME_ANCESTORS,
+    widgetCorsOrigins: e.WIDGET_CORS_ORIGINS ?? [],
+    widgetSessionTtlMs: e.WIDGET_SESSION_TTL_MINUTES * 60_000,
   };
 }

@@ -82,6 +82,11 @@ export async function startRuntime(
     publicUrl: config.publicUrl,
     surface: opts.role === 'worker' ? 'ops' : 'all',
     connectors,
+    widget: {
+      frameAncestors: config.widgetFrameAncestors,
+      corsOrigins: config.widgetCorsOrigins,
+      sessionTtlMs: config.widgetSessionTtlMs,
+    },
   });
   const url = await app.listen({ host: config.host, port: config.port });
 

@@ -34,6 +34,7 @@ export default defineConfig({
       input: {
         zoho: `${root}/zoho/index.html`,
         fxiaoke: `${root}/fxiaoke/index.html`,
+        overview: `${root}/overview/index.html`,
         'zoho-host': `${root}/host/zoho-host.html`,
         'fxiaoke-host': `${root}/host/fxiaoke-host.html`,
       },

@@ -20,6 +20,7 @@ import { httpDuration } from '../metrics.js';
 import type { Keyring } from '../secrets/keyring.js';
 import { createLocks, type Locks } from '../store/locks.js';
 import type { Database } from '../store/sql.js';
+import type { WidgetOptions } from '../widget-api/options.js';
 import { installAdminAuth } from './auth.js';
 import { ApiError, installErrorHandling } from './errors.js';
 import { adminInstallRoutes } from './routes/admin-install.routes.js';
@@ -29,8 +30,10 @@ import { adminStatusRoutes } from './routes/admin-status.routes.js';
 import { adminTenantRoutes } from './routes/admin-tenants.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
-import { webhookRoutes } from './routes/webhooks.routes.js';
 import { oauthZohoRoutes } from './routes/oauth-zoho.routes.js';
+import { webhookRoutes } from './routes/webhooks.routes.js';
+import { registerWidgetRoutes } from './routes/widget.routes.js';
+import { widgetAdminRoutes } from './routes/widget-admin.routes.js';
 
 export interface AppDeps {
   db: Database;
@@ -48,6 +51,8 @@ export interface AppDeps {
   connectors?: ConnectorFactory;
   /** Cross-process locks for connector calls (default: built on `db`). */
   locks?: Locks;
+  /** The partner widget: framing, CORS, files, session life (docs/widget.md). */
+  widget?: WidgetOptions;
 }
 
 export interface RouteInfo {
@@ -128,7 +133,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
       },
       servers: deps.publicUrl ? [{ url: deps.publicUrl }] : [],
       components: {
-        securitySchemes: { adminKey: { type: 'http', scheme: 'bearer', description: 'admin API key' } },
+        securitySchemes: {
+          adminKey: { type: 'http', scheme: 'bearer', description: 'admin API key' },
+          widgetSession: { type: 'http', scheme: 'bearer', description: 'widget session token' },
+        },
       },
     },
     transform: jsonSchemaTransform,
@@ -161,9 +169,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
       await admin.register(adminStatusRoutes({ db: deps.db }));
       await admin.register(adminRunRoutes({ db: deps.db, queues: deps.queues }));
       await admin.register(adminInstallRoutes(installContext));
+      await admin.register(widgetAdminRoutes({ db: deps.db, keyring: deps.keyring }));
     },
     { prefix: ADMIN_PREFIX },
   );
+  await registerWidgetRoutes(app, {
+    db: deps.db,
+    keyring: deps.keyring,
+    publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000',
+    options: deps.widget,
+  });
 
   return Object.assign(app, { routesSeen });
 }

@@ -83,6 +83,8 @@ describe('Zoho related-list widget (stand-in host)', () => {
       '→ PageLoad {"Entity":"Accounts","EntityId":"P1"}',
       '← getRecord Accounts/P1',
     ]);
+    // The session came from the admin's Zoho Function (signed-in user proof), run through the host.
+    expect(host.events).toContain('← function ci_widget_session');
     expect(host.resizes.length).toBeGreaterThan(0);
     const shift = await frame.evaluate(
       () =>

@@ -9,6 +9,7 @@ import { createLogger } from '../../src/log.js';
 import { generateKeyEntry, parseKeyring } from '../../src/secrets/keyring.js';
 import { createLocks } from '../../src/store/locks.js';
 import { createAdminKey } from '../../src/store/repos/admin-keys.repo.js';
+import type { WidgetOptions } from '../../src/widget-api/options.js';
 import { createTestStore, type TestStore } from '../runtime/helpers/stores.js';
 
 export interface Harness {
@@ -26,6 +27,8 @@ export async function harness(
     rateLimit?: { perMinute: number; redisUrl?: string; namespace?: string };
     /** Share a store with another harness (its owner disposes it). */
     store?: TestStore;
+    widget?: WidgetOptions;
+    publicUrl?: string;
     /** Default debug; the fuzzer keeps only warnings (its logs would otherwise fill the heap it watches). */
     logLevel?: 'debug' | 'warn';
   } = {},
@@ -45,6 +48,8 @@ export async function harness(
     rateLimit: opts.rateLimit ?? { perMinute: 10_000 },
     // As in startRuntime: the push intake at /webhooks is part of every route test.
     connectors: connectorFactory({ store, keyring, locks: createLocks(store), logger }),
+    widget: opts.widget,
+    publicUrl: opts.publicUrl,
   });
   return {
     app,

@@ -161,6 +161,7 @@ describe('Zoho: Incentive_Details and the CRM fallback', () => {
   const host = (record: Record<string, unknown> | Error): ZohoHost => ({
     start: async () => {},
     resize: async () => {},
+    executeFunction: async () => '{}',
     getRecord: async () => {
       if (record instanceof Error) throw record;
       return record;

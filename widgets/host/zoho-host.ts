@@ -9,6 +9,7 @@ interface SdkMessage {
   promiseid?: string;
   data?: {
     category?: string;
+    customFunctionName?: string;
     action?: string;
     APIData?: { Entity?: string; RecordID?: string };
     Entity?: string;
@@ -92,6 +93,14 @@ window.addEventListener('message', async (event) => {
     note(`← getRecord ${entity}/${id}`);
     const { ok, body } = await getRecord(entity, id).catch(() => ({ ok: false, body: null }));
     reply(msg.promiseid, body, ok);
+    return;
+  }
+  if (d.category === 'FUNCTIONS_EXECUTE') {
+    // Zoho runs the admin's session function (a Deluge function holding the tenant's secret) as
+    // the signed-in user; the stand-in has no secret, so it answers a demo proof the dev server accepts.
+    note(`← function ${d.customFunctionName ?? ''}`);
+    const output = JSON.stringify({ demo: true, user: 'demo.user@example.com', time: Date.now() });
+    reply(msg.promiseid, { code: 'success', details: { output }, message: 'function executed successfully' });
     return;
   }
   note(`← unsupported ${JSON.stringify(d).slice(0, 80)}`);

@@ -10,6 +10,7 @@ import {
   score,
   shiftPeriod,
 } from '../../src/core/index.js';
+import { sliceInput } from '../../src/widget-api/slice.js';
 import {
   type HistoryPoint,
   type OpenDeal,
@@ -56,47 +57,8 @@ function creditedTo(deal: Partial<Deal>, partnerId: string): boolean {
     : deal.partnerId === partnerId;
 }
 
-interface DealLike {
-  id?: unknown;
-  status?: unknown;
-  partnerId?: string | null;
-  accountId?: string | null;
-  splits?: { partnerId: string }[];
-}
-
-/**
- * The part of the input that scores one partner exactly as the whole does (score, tier,
- * metrics, payout, adjustments; not rank): the deals credited to it, every won deal on its
- * accounts (first-won facts for new customers), the partners those deals name, its accounts,
- * its statements and the rates. This is what the widget gets for what-if (docs/widget.md §3).
- */
-export function sliceInput(input: unknown, partnerId: string): Record<string, unknown> {
-  const doc = input as {
-    partners?: { id: string }[];
-    accounts?: { id: string }[];
-    deals?: DealLike[];
-    statements?: { partnerId: string }[];
-    rates?: unknown;
-  };
-  const deals = doc.deals ?? [];
-  const credited = (d: DealLike) =>
-    d.splits?.length ? d.splits.some((x) => x.partnerId === partnerId) : d.partnerId === partnerId;
-  const mine = deals.filter(credited);
-  const accountIds = new Set(mine.map((d) => d.accountId).filter((a): a is string => typeof a === 'string'));
-  const kept = deals.filter((d) => credited(d) || (d.status === 'won' && accountIds.has(d.accountId ?? '')));
-  const partnerIds = new Set([partnerId]);
-  for (const d of kept) {
-    if (d.partnerId) partnerIds.add(d.partnerId);
-    for (const x of d.splits ?? []) partnerIds.add(x.partnerId);
-  }
-  return {
-    partners: (doc.partners ?? []).filter((p) => partnerIds.has(p.id)),
-    accounts: (doc.accounts ?? []).filter((a) => accountIds.has(a.id)),
-    deals: kept,
-    rates: doc.rates ?? {},
-    statements: (doc.statements ?? []).filter((st) => st.partnerId === partnerId),
-  };
-}
+/** The what-if input slice (docs/widget.md §3); the server builds the same from its store. */
+export { sliceInput };
 
 export function buildPayload(plan: Plan, input: unknown, options: BuildOptions): WidgetPayload {
   const doc = input as InputLike;

@@ -4,8 +4,9 @@ import { mountWidget } from '../shared/app.js';
 import { HttpWidgetData } from '../shared/http.data.js';
 import { pickLocale } from '../shared/i18n.js';
 import { apiBase, sessionFromExchange } from '../shared/session.js';
+import { type WidgetData, WidgetDataError } from '../shared/types.js';
 import { ZohoWidgetData } from './zoho.data.js';
-import { type PageLoadData, zohoHost } from './zoho-sdk.js';
+import { type PageLoadData, ZOHO_SESSION_FUNCTION, zohoHost } from './zoho-sdk.js';
 
 /** Local demos have no Zoho CDN: use the stand-in SDK our dev server serves, on loopback only. */
 async function ensureSdk(): Promise<void> {
@@ -25,7 +26,31 @@ async function main(): Promise<void> {
   const locale = pickLocale(params.get('lang'), navigator.language);
   const host = zohoHost();
   const base = apiBase();
-  const server = new HttpWidgetData({ baseUrl: base, getToken: sessionFromExchange(base, { crm: 'zoho' }) });
+  // Our server trusts the user once the admin's Zoho Function has signed who they are.
+  let exchange: (() => Promise<string>) | null = null;
+  const getToken = async () => {
+    if (!exchange) {
+      const proof = await host.executeFunction(ZOHO_SESSION_FUNCTION);
+      exchange = sessionFromExchange(base, { crm: 'zoho', proof });
+    }
+    return exchange().catch((error: unknown) => {
+      exchange = null;
+      throw error;
+    });
+  };
+  const http = new HttpWidgetData({ baseUrl: base, getToken });
+  // A session lives an hour (WIDGET_SESSION_TTL_MINUTES): on a 401, get a fresh proof once.
+  const server: WidgetData = {
+    async load(id, period) {
+      try {
+        return await http.load(id, period);
+      } catch (error) {
+        if (!(error instanceof WidgetDataError) || error.reason !== 'unauthorized' || !exchange) throw error;
+        exchange = null;
+        return http.load(id, period);
+      }
+    },
+  };
   let lastHeight = 0;
   const resize = () => {
     // The content's own height (the document is never shorter than the frame, so not that).

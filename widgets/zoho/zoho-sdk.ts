@@ -19,8 +19,20 @@ interface ZohoGlobal {
       getRecord(options: { Entity: string; RecordID: string }): Promise<{ data?: Record<string, unknown>[] }>;
     };
     UI: { Resize(size: { height: string; width?: string }): Promise<unknown> };
+    FUNCTIONS: {
+      execute(
+        name: string,
+        data: { arguments: string },
+      ): Promise<{ code?: string; details?: { output?: unknown }; message?: string }>;
+    };
   };
 }
+
+/**
+ * The Zoho Function that proves the signed-in user to our server (docs/widget.md §2; the
+ * server's side is connectors/zoho/zoho.widget.ts, `ZOHO_SESSION_FUNCTION`).
+ */
+export const ZOHO_SESSION_FUNCTION = 'ci_widget_session';
 
 export const ZOHO_SDK_URL = 'https://live.zwidgets.com/js-sdk/1.2/ZohoEmbededAppSDK.min.js';
 
@@ -35,6 +47,8 @@ export interface ZohoHost {
   start(onPageLoad: (data: PageLoadData) => void): Promise<void>;
   getRecord(entity: string, recordId: string): Promise<Record<string, unknown>>;
   resize(height: number): Promise<void>;
+  /** Runs a Zoho Function as the signed-in user; resolves with what it returned (`details.output`). */
+  executeFunction(name: string, args?: Record<string, unknown>): Promise<string>;
 }
 
 export function zohoHost(timeoutMs = 10_000): ZohoHost {
@@ -72,6 +86,20 @@ export function zohoHost(timeoutMs = 10_000): ZohoHost {
       if (!record)
         throw new WidgetDataError('not-found', `getRecord ${entity}/${recordId} returned no record`);
       return record;
+    },
+    async executeFunction(name, args = {}) {
+      const r = await withTimeout(
+        `function ${name}`,
+        zoho().CRM.FUNCTIONS.execute(name, { arguments: JSON.stringify(args) }),
+      );
+      const output = r?.details?.output;
+      if (r?.code !== 'success' || typeof output !== 'string') {
+        throw new WidgetDataError(
+          'unauthorized',
+          `function ${name} answered ${r?.code ?? 'nothing'}: ${r?.message ?? ''}`,
+        );
+      }
+      return output;
     },
     async resize(height) {
       await withTimeout('ZOHO.CRM.UI.Resize', zoho().CRM.UI.Resize({ height: String(Math.ceil(height)) }));

@@ -19,6 +19,7 @@ import { type FxRecord, SEED_NOW, seedTenant } from './sandbox.seed.js';
 import { type Filter, ObjectTable, OPERATORS, project, runQuery } from './sandbox.store.js';
 import { SANDBOX_APP, SANDBOX_TENANT } from './sandbox.tenant.js';
 import { type Problem, TokenIssuer } from './sandbox.tokens.js';
+import { UserCodes } from './sandbox.user-oauth.js';
 import { validateFields } from './sandbox.validate.js';
 
 export { SANDBOX_APP, SANDBOX_TENANT };
@@ -70,6 +71,8 @@ export class FxiaokeSandbox {
     missingTraceId: 0,
   };
   private readonly tokens = new TokenIssuer();
+  /** App SSO codes (GET /oauth2.0/authorize → POST /oauth2.0/getUserInfoByCode). */
+  readonly userCodes = new UserCodes();
   private windows = new Map<string, number[]>();
   private quota = { day: -1, used: 0 };
   private faults: { path: string; code: number; remaining: number }[] = [];
@@ -255,7 +258,16 @@ export class FxiaokeSandbox {
     try {
       const raw = await readBody(req);
       if (this.opts.latencyMs > 0) await new Promise((r) => setTimeout(r, this.opts.latencyMs));
-      if (url.pathname.startsWith('/sandbox/')) {
+      if (url.pathname === '/oauth2.0/authorize' && req.method === 'GET') {
+        // A browser navigation, answered with a redirect back to the app (not JSON).
+        const a = this.userCodes.authorize(url, this.now());
+        if ('redirect' in a) {
+          res.writeHead(302, { location: a.redirect, 'content-length': 0 });
+          res.end();
+          return;
+        }
+        answer = a;
+      } else if (url.pathname.startsWith('/sandbox/')) {
         answer = this.control(req.method ?? 'GET', url, raw);
       } else {
         let body: Json = {};
@@ -329,6 +341,12 @@ export class FxiaokeSandbox {
         () => this.ok(),
       );
       return { body: 'problem' in issued ? this.fromProblem(issued as Problem) : issued };
+    }
+
+    if (path === '/oauth2.0/getUserInfoByCode') {
+      const r = this.userCodes.exchange(body, this.now());
+      if ('problem' in r) return { body: this.fromProblem(r) };
+      return { body: { ...this.ok(), errorMessage: 'success', data: r.openUserId } };
     }
 
     const known = new Set<string>([
@@ -676,6 +694,10 @@ export class FxiaokeSandbox {
         return { body: { ok: true } };
       case 'POST /sandbox/fields':
         this.addField(String(b.apiName), b.field as SandboxField);
+        return { body: { ok: true } };
+      case 'POST /sandbox/oauth/signed-in':
+        // Who is signed in to Fxiaoke in the browser (null: nobody) for the App SSO flow.
+        this.userCodes.signedIn = b.openUserId === null ? null : String(b.openUserId);
         return { body: { ok: true } };
       case 'GET /sandbox/record': {
         const rec = this.record(url.searchParams.get('apiName') ?? '', url.searchParams.get('id') ?? '');

@@ -2,10 +2,11 @@
 import * as m001 from './001_init.js';
 import * as m002 from './002_pipeline.js';
 import * as m003 from './003_subscriptions.js';
+import * as m004 from './004_widget_sessions.js';
 
 export interface Migration {
   id: string;
   sql: string;
 }
 
-export const MIGRATIONS: Migration[] = [m001, m002, m003];
+export const MIGRATIONS: Migration[] = [m001, m002, m003, m004];

@@ -90,6 +90,16 @@
           return crmEvent({ category: 'READ', APIData: options });
         },
       },
+      FUNCTIONS: {
+        // As ZohoCrmHelper.js sends it: the request data travels as { data: req_data } with auth_type.
+        execute(funcName, reqData) {
+          return crmEvent({
+            category: 'FUNCTIONS_EXECUTE',
+            customFunctionName: funcName,
+            data: { data: { ...reqData, auth_type: 'oauth' } },
+          });
+        },
+      },
       UI: {
         Resize(size) {
           return crmEvent({

@@ -1,0 +1,57 @@
+// GET /widgets/* — the built widget (npm run build:widgets → dist/widgets) for external
+// hosting (Zoho) and the Fxiaoke embedded page. These are the only responses a CRM may frame:
+// they carry the widget policy (frame-ancestors = the CRMs' origins) instead of the app's
+// `frame-ancestors 'none'`, and no X-Frame-Options. Everything else stays unframeable.
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { widgetCsp } from '../../widget-api/embedding.js';
+import { ApiError } from '../errors.js';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Headers that make a response frameable by the CRMs (widget pages and the sign-in steps). */
+export function widgetFrameHeaders(reply: FastifyReply, frameAncestors: readonly string[]): FastifyReply {
+  reply.removeHeader('x-frame-options');
+  return reply.header('content-security-policy', widgetCsp(frameAncestors));
+}
+
+export const widgetStaticRoutes =
+  (deps: { root: string; frameAncestors: readonly string[] }): FastifyPluginAsync =>
+  async (app) => {
+    const root = normalize(deps.root);
+    app.get('/widgets/*', { schema: { hide: true } }, async (req, reply) => {
+      const rel = (req.params as { '*': string })['*'];
+      const missing = () => new ApiError(404, 'not_found', `no widget file /widgets/${rel}`);
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(rel);
+      } catch {
+        throw missing();
+      }
+      // No dot-files, no escaping the root, no directories.
+      if (decoded.split('/').some((part) => part.startsWith('.')) || decoded.includes('\0')) throw missing();
+      const file = normalize(join(root, decoded));
+      if (!file.startsWith(root + sep)) throw missing();
+      const info = await stat(file).catch(() => null);
+      if (!info?.isFile()) throw missing();
+      const body = await readFile(file);
+      const type = TYPES[extname(file)] ?? 'application/octet-stream';
+      widgetFrameHeaders(reply, deps.frameAncestors);
+      // Vite names bundles by content hash (assets/): cache them for good; pages always revalidate.
+      reply.header(
+        'cache-control',
+        decoded.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+      return reply.type(type).send(body);
+    });
+  };
