@@ -183,6 +183,10 @@ export async function enqueueTouched(
   for (const { partnerId, period } of touched.pairs.values())
     put(partnerId, closed.has(period) ? current : period);
   for (const partnerId of touched.partnersNow) put(partnerId, current);
-  for (const t of targets.values()) await enqueueRecalc(ctx, tenantId, t.partnerId, t.period);
+  // The current period first: it is what the partner's CRM record shows. Other periods
+  // (a deal dated next quarter, history) wait behind it, so a push is never stuck
+  // behind a backlog of recalculations the CRM does not display.
+  for (const t of targets.values())
+    await enqueueRecalc(ctx, tenantId, t.partnerId, t.period, t.period === current ? 1 : 10);
   return targets.size;
 }

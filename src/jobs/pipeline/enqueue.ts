@@ -14,12 +14,15 @@ export async function enqueueRecalc(
   tenantId: TenantId,
   partnerId: string,
   period: string,
+  /** 1 (first) for the current period, which the CRM shows; higher for the rest. */
+  priority = 1,
 ): Promise<void> {
   await ctx.queues.add(
     'recalc',
     { tenantId, partnerId, period },
     {
       delay: ctx.timing.recalcDelayMs,
+      priority,
       deduplication: { id: `recalc.${tenantId}.${part(partnerId)}.${period}`, keepLastIfActive: true },
     },
   );

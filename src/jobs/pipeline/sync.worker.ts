@@ -13,6 +13,7 @@ import { type CrmConnector, CrmError } from '../../../connectors/contract.js';
 import type { TenantId } from '../../store/ids.js';
 import { getInboxRows, markInbox } from '../../store/repos/inbox.repo.js';
 import { createRun, finishRun, getRun, noteRunError } from '../../store/repos/runs.repo.js';
+import { getSyncStates } from '../../store/repos/settings.repo.js';
 import type { Payload } from '../queues.js';
 import { applyDeals, deleteDeals, enqueueTouched, quarantine, Touched } from './apply-changes.js';
 import { activePlan, type PipelineContext } from './context.js';
@@ -21,6 +22,11 @@ import { syncEntitySince } from './incremental.js';
 import { executeRun } from './run.js';
 
 const FETCH_BATCH = 100;
+
+async function hasDealWatermark(ctx: PipelineContext, tenantId: TenantId): Promise<boolean> {
+  const states = await getSyncStates(ctx.store.db, tenantId);
+  return states.some((s) => s.entity === 'deal' && s.cursor !== null);
+}
 
 export async function processSync(ctx: PipelineContext, job: Job<Payload<'sync'>>, token?: string) {
   const tenantId = job.data.tenantId as TenantId;
@@ -31,7 +37,18 @@ export async function processSync(ctx: PipelineContext, job: Job<Payload<'sync'>
     if (job.data.eventIds?.length) return await syncEvents(ctx, tenantId, connector, job.data.eventIds);
     if (!runId) {
       // Recorded on the job, so a retry continues the same run.
-      const created = await createRun(ctx.store.db, tenantId, job.data.full ? 'full' : 'incremental');
+      // A tenant that never finished a full sync has no watermark: an incremental read would
+      // read everything and recalculate every partner-period one by one. Run (or join) the
+      // full sync instead, which scores each period in one pass.
+      let full = job.data.full === true;
+      if (!full && !(await hasDealWatermark(ctx, tenantId))) {
+        // Nothing to score yet either: the admin's first `sync --full` (or the first
+        // scheduled sync after a plan is active) does the one full read.
+        if (!(await activePlan(ctx.store.db, tenantId)))
+          return { skipped: 'no full sync yet and no active plan' };
+        full = true;
+      }
+      const created = await createRun(ctx.store.db, tenantId, full ? 'full' : 'incremental');
       // Another job already carries out the open run of this kind: nothing to do twice.
       if (created.joined) return { runId: created.runId, joined: true };
       runId = created.runId;

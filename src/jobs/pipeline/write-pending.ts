@@ -50,7 +50,12 @@ export async function writePending(
   };
   const active = await activePlan(db, tenantId);
   if (!active) return report;
-  await skipOtherPeriods(db, tenantId, currentPeriod(active.plan, ctx.now()));
+  // A partner's CRM record shows one period, the current one. Results of other periods
+  // (a deal closing next quarter, a burst that straddles a period end) are kept for the
+  // widget but never written: they would overwrite the current period's fields. Rows
+  // saved while this write-back runs are filtered by the same period.
+  const period = currentPeriod(active.plan, ctx.now());
+  await skipOtherPeriods(db, tenantId, period);
 
   const plans = new Map<number, Plan>([[active.version, active.plan]]);
   const planOf = async (version: number) => {
@@ -63,7 +68,7 @@ export async function writePending(
   };
   const tried = new Set<string>();
   for (;;) {
-    const rows = (await pendingResults(db, tenantId, { limit: PAGE })).filter(
+    const rows = (await pendingResults(db, tenantId, { limit: PAGE, period })).filter(
       (r) => !tried.has(`${r.partnerId}\u0000${r.inputsHash}`),
     );
     if (rows.length === 0) break;

@@ -50,13 +50,14 @@ interface Row extends Record<string, unknown> {
 export async function pendingResults(
   sql: Sql,
   tenantId: TenantId,
-  opts: { limit: number; partnerIds?: string[] },
+  opts: { limit: number; partnerIds?: string[]; period?: string },
 ): Promise<StoredResult[]> {
   const rows = await sql.query<Row>(
     `select * from results where tenant_id = $1 and writeback_status = 'pending'
        and ($3::text[] is null or partner_id = any($3::text[]))
+       and ($4::text is null or period = $4)
      order by computed_at, partner_id, period limit $2`,
-    [tenantId, opts.limit, opts.partnerIds ?? null],
+    [tenantId, opts.limit, opts.partnerIds ?? null, opts.period ?? null],
   );
   return rows.map((r) => ({
     partnerId: r.partner_id,
