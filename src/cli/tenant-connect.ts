@@ -6,6 +6,8 @@ import { FxiaokeConnectError } from '../../connectors/fxiaoke/index.js';
 import { isZohoDataCentre, ZOHO_DATA_CENTRE_IDS, ZohoConnectError } from '../../connectors/zoho/index.js';
 import { type ConnectInput, connectTenant } from '../jobs/onboarding.service.js';
 import { TenantConflictError } from '../jobs/tenants.service.js';
+import { webhookUrl } from '../jobs/webhook-url.js';
+import { getWebhookToken } from '../store/repos/tenants.repo.js';
 import { printJson, UsageError, withContext } from './context.js';
 import type { CommandIo } from './io.js';
 
@@ -27,6 +29,8 @@ export const CONNECT_OPTIONS = {
   'operator-user-id': { type: 'string' },
   'admin-mobile': { type: 'string' },
   host: { type: 'string' },
+  'callback-aes-key': { type: 'string' },
+  'webhook-secret': { type: 'string' },
 } as const;
 
 const str = (v: string | boolean | undefined) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
@@ -117,19 +121,40 @@ export function connectInput(v: AddValues): ConnectInput {
     operatorUserId: operator,
     adminMobile: mobile,
     baseUrl,
+    callbackAesKey: aesKey(v),
+    webhookSecret: webhookSecret(v),
   };
 }
 
+/** The callback key as Fxiaoke shows it: base64 of 32 bytes (checked now, not at the first push). */
+function aesKey(v: AddValues): string | null {
+  const key = str(v['callback-aes-key']);
+  if (key !== null && Buffer.from(key, 'base64').length !== 32)
+    throw new UsageError("--callback-aes-key must be base64 of 32 bytes (the app's callback settings)");
+  return key;
+}
+
+function webhookSecret(v: AddValues): string | null {
+  const secret = str(v['webhook-secret']);
+  if (secret !== null && secret.length < 16)
+    throw new UsageError('--webhook-secret must be at least 16 characters');
+  return secret;
+}
+
 export async function runConnect(io: CommandIo, input: ConnectInput, json: boolean): Promise<number> {
-  return withContext(io, async ({ store, keyring }) => {
+  return withContext(io, async ({ store, keyring, config }) => {
     try {
       const { tenant, learned } = await connectTenant(store.db, keyring, input, 'cli');
-      if (json) printJson(io, { ...tenant, connected: learned });
+      // Where the CRM pushes changes (Zoho: registered by the server; Fxiaoke: the admin
+      // enters it in the app's callback settings). It holds the tenant's secret token.
+      const pushUrl = webhookUrl(config.publicUrl, tenant, (await getWebhookToken(store.db, tenant.id))!);
+      if (json) printJson(io, { ...tenant, connected: learned, webhookUrl: pushUrl });
       else
         io.out(
           [
             `connected ${tenant.crm} organisation ${learned.orgId}${learned.companyName ? ` (${learned.companyName})` : ''}`,
             `created tenant ${tenant.id}; credentials stored encrypted (key ${tenant.credentialsKeyId})`,
+            `push URL (keep it secret${tenant.crm === 'fxiaoke' ? '; enter it as the callback URL of the app' : ''}): ${pushUrl}`,
             `next: channel-incentives tenant install-fields --tenant ${tenant.id}`,
             '',
           ].join('\n'),

@@ -53,6 +53,8 @@ Fxiaoke (docs/fxiaoke.md):
   --admin-mobile NUMBER   or that admin's mobile number (resolved once)
   --host H                the enterprise's OpenAPI gateway (default open.fxiaoke.com)
   --org ID                record this enterprise account instead of the corpId the token names
+  --callback-aes-key K    the data-change callback's AES key (app settings → 数据变更回调)
+  --webhook-secret S      the secret the APL workflow function sends (≥ 16 characters)
 Generic:
   --crm KIND              zoho or fxiaoke
   --org ID                the CRM organisation id (Zoho org id, Fxiaoke enterprise account)

@@ -23,7 +23,15 @@ import { addTenant, changeTenantStatus, replaceCredentials } from './tenants.ser
 
 export type ConnectInput =
   | ({ crm: 'zoho'; name?: string } & ZohoConnectInput)
-  | ({ crm: 'fxiaoke'; name?: string; orgId?: string } & FxiaokeConnectInput);
+  | ({
+      crm: 'fxiaoke';
+      name?: string;
+      orgId?: string;
+      /** The data-change callback's AES key (base64 of 32 bytes), from the app's callback settings. */
+      callbackAesKey?: string | null;
+      /** The shared secret the APL workflow function sends (at least 16 characters). */
+      webhookSecret?: string | null;
+    } & FxiaokeConnectInput);
 
 export interface Connected {
   tenant: Tenant;
@@ -71,7 +79,11 @@ export async function connectTenant(
       orgId,
       region: new URL(c.settings.baseUrl as string).host,
       name: input.name,
-      credentials: c.credentials,
+      credentials: {
+        ...c.credentials,
+        ...(input.callbackAesKey ? { callbackAesKey: input.callbackAesKey } : {}),
+        ...(input.webhookSecret ? { webhookSecret: input.webhookSecret } : {}),
+      },
       settings: c.settings,
     },
     actor,

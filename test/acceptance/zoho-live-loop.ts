@@ -38,7 +38,11 @@ type Rec = Record<string, unknown>;
 
 const PLAN = new URL('../../examples/plan.yaml', import.meta.url).pathname;
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number) {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs: number,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -48,7 +52,7 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined |
   }
 }
 
-function cliOk(r: { code: number; out: string; err: string }, what: string) {
+export function cliOk(r: { code: number; out: string; err: string }, what: string) {
   if (r.code !== 0) throw new Error(`${what} exited ${r.code}: ${r.err.trim()}`);
   return r;
 }
