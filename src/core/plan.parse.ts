@@ -135,7 +135,13 @@ export function parsePlan(source: unknown): PlanParseResult {
       })),
     };
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    // Throws on an alias before its anchor and on alias bombs (more than 100 expansions).
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    return { ok: false, problems: [{ path: '', message: `not valid YAML: ${(err as Error).message}` }] };
+  }
   const result = validate(data);
   if (!Array.isArray(result)) return { ok: true, plan: result };
   const withLines = result.map((p) => {

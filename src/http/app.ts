@@ -5,7 +5,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -54,6 +54,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
     bodyLimit: deps.bodyLimit ?? 256 * 1024,
     requestIdHeader: false,
     trustProxy: false,
+    // Errors Fastify raises before routing (a URL that is not valid percent-encoding)
+    // get the same error shape as everything else.
+    frameworkErrors: (err, _req, reply) => {
+      (reply as FastifyReply)
+        .code(400)
+        .header('content-type', 'application/json; charset=utf-8')
+        .send(JSON.stringify({ error: { code: 'invalid_url', message: err.message } }));
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

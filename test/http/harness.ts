@@ -24,6 +24,8 @@ export async function harness(
     rateLimit?: { perMinute: number; redisUrl?: string; namespace?: string };
     /** Share a store with another harness (its owner disposes it). */
     store?: TestStore;
+    /** Default debug; the fuzzer keeps only warnings (its logs would otherwise fill the heap it watches). */
+    logLevel?: 'debug' | 'warn';
   } = {},
 ): Promise<Harness> {
   const store = opts.store ?? (await createTestStore('pglite'));
@@ -31,7 +33,7 @@ export async function harness(
   const chunks: string[] = [];
   const sink = new PassThrough();
   sink.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
-  const logger = createLogger('debug', sink);
+  const logger = createLogger(opts.logLevel ?? 'debug', sink);
   const keyring = parseKeyring(generateKeyEntry('k1'));
   const app = await buildApp({
     db: store.db,
