@@ -74,6 +74,8 @@ async function startAndMaybeWait(
   // Nobody else can run the jobs when this process owns the embedded database.
   const local = flags.inProcess || store.embedded?.owner === true;
   try {
+    // First contact may create BullMQ's tables (seconds on a busy machine), beyond an enqueue's deadline.
+    await queues.ping(60_000);
     if (local) {
       const logger = createLogger(config.logLevel === 'debug' ? 'debug' : 'warn');
       startPipelineWorkers(pipelineContext({ store, queues, keyring, logger }));

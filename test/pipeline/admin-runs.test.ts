@@ -14,11 +14,12 @@ describe('admin API: runs', () => {
   let t: Awaited<ReturnType<typeof tenantWithKey>>;
   beforeAll(async () => {
     h = await harness();
+    await h.queues.ping(60_000); // creates BullMQ's tables before the first enqueue's 3 s deadline
     t = await tenantWithKey(h, 'runs-api', { refreshToken: 'r' });
     expect(
       (await uploadPlan(h.store.db, t.tenant.id, PLAN_SOURCE, 'yaml', 'test', { activate: true })).ok,
     ).toBe(true);
-  });
+  }, 90_000);
   afterAll(async () => {
     await h?.dispose();
   });

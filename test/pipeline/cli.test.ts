@@ -52,7 +52,7 @@ describe('sync and recalc from the CLI (embedded default, no server running)', (
     const plan = join(dir, 'plan.yaml');
     await writeFile(plan, PLAN_SOURCE);
     expect((await runCli('plan', 'upload', '--tenant', tenantId, plan, '--activate')).code).toBe(0);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await sb?.close();
     await rm(dir, { recursive: true, force: true });
@@ -65,7 +65,7 @@ describe('sync and recalc from the CLI (embedded default, no server running)', (
     expect(run).toMatchObject({ kind: 'full', status: 'done', error: null });
     expect(run.progress).toMatchObject({ stage: 'done', partners: 15 });
     expect(r.err).toContain(`${run.runId} full: running`);
-  });
+  }, 120_000);
 
   it('recalc --wait --json: the current period re-scored in one pass, nothing changed, nothing written', async () => {
     const r = await runCli('recalc', '--tenant', tenantId, '--wait', '--json');
@@ -75,7 +75,7 @@ describe('sync and recalc from the CLI (embedded default, no server running)', (
       status: 'done',
       progress: { changed: 0, written: 0, writeCalls: 0 },
     });
-  });
+  }, 120_000);
 
   it('sync --full --wait: exit 1 with the reason when the CRM refuses', async () => {
     await fetch(`${sb.url}/__sandbox/faults`, {
@@ -95,7 +95,7 @@ describe('sync and recalc from the CLI (embedded default, no server running)', (
       error: expect.stringContaining('refused by the test'),
     });
     expect(r.err).toMatch(/full run r_\w+ failed: .*refused by the test/);
-  });
+  }, 120_000);
 
   it('recalc refuses a malformed period with a usage error (exit 2)', async () => {
     const bad = await runCli('recalc', '--tenant', tenantId, '--period', 'Q1', '--wait');

@@ -32,6 +32,7 @@ describe('full sync against the Fxiaoke sandbox (PGlite store, BullMQ PostgreSQL
     fx = await createFxiaokeHarness();
     store = await createTestStore('pglite');
     queues = createQueues({ kind: 'postgres', connection: store.pgConnection });
+    await queues.ping(60_000); // creates BullMQ's tables before the first enqueue's 3 s deadline
     const keyring = parseKeyring(generateKeyEntry('k1'));
     const tenant = await addTenant(
       store.db,
@@ -57,7 +58,7 @@ describe('full sync against the Fxiaoke sandbox (PGlite store, BullMQ PostgreSQL
     });
     await (await ctx.connectors.forTenant(tenantId)).connector.installFields();
     startPipelineWorkers(ctx);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await queues?.close();
     await store?.dispose();

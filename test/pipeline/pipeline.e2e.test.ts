@@ -61,7 +61,7 @@ describe.each(backends)('live pipeline against the Zoho sandbox ($name)', ({ sto
   let h: PipelineHarness;
   beforeAll(async () => {
     h = await pipelineHarness({ store, queue });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await h?.dispose();
   });

@@ -26,7 +26,7 @@ describe('partial write-back failures', () => {
   beforeAll(async () => {
     h = await pipelineHarness({ seed: { seed: 21, partners: 30, deals: 500 } });
     expect((await h.run('full')).status).toBe('done');
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await h?.dispose();
   });
@@ -91,7 +91,7 @@ describe('frozen periods and tenant status', () => {
     expect(planSource).toContain('gates: []');
     h = await pipelineHarness({ seed: { seed: 33, partners: 30, deals: 600 }, planSource });
     expect((await h.run('full')).status).toBe('done');
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await h?.dispose();
   });

@@ -60,6 +60,7 @@ export async function pipelineHarness(
       ? { kind: 'redis', url: REDIS_URL, prefix }
       : { kind: 'postgres', connection: store.pgConnection },
   );
+  await queues.ping(60_000); // creates BullMQ's tables before the first enqueue's 3 s deadline
   const keyring = parseKeyring(generateKeyEntry('k1'));
   const tenant = await addTenant(
     store.db,

@@ -34,6 +34,7 @@ describe('CRM limits pause only the tenant that hit them', () => {
   beforeAll(async () => {
     store = await createTestStore('postgres');
     queues = createQueues({ kind: 'postgres', connection: store.pgConnection });
+    await queues.ping(60_000); // creates BullMQ's tables before the first enqueue's 3 s deadline
     const keyring = parseKeyring(generateKeyEntry('k1'));
     const logger = createLogger('silent');
     for (const org of ['limited', 'unaffected']) {
@@ -90,7 +91,7 @@ describe('CRM limits pause only the tenant that hit them', () => {
         now: () => new Date('2026-12-15T04:00:00Z'),
       }),
     );
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await queues?.close();
     await store?.dispose();
