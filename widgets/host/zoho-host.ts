@@ -23,8 +23,10 @@ const frame = document.getElementById('widget') as HTMLIFrameElement;
 const recordSelect = document.getElementById('record') as HTMLSelectElement;
 const widthSelect = document.getElementById('width') as HTMLSelectElement;
 const log = document.getElementById('log')!;
-// The widget runs on another origin than the CRM page, as in Zoho (pass ?widgetOrigin=…).
+// The widget runs on another origin than the CRM page, as in Zoho (pass ?widgetOrigin=…);
+// ?widgetBase=… when our server serves it under a path (/widgets).
 const widgetOrigin = new URL(params.get('widgetOrigin') ?? location.origin).origin;
+const widgetBase = params.get('widgetBase') ?? widgetOrigin;
 const host = window as Window & { ciHost?: { resizes: number[]; pageLoads: number; events: string[] } };
 host.ciHost = { resizes: [], pageLoads: 0, events: [] };
 
@@ -97,9 +99,15 @@ window.addEventListener('message', async (event) => {
   }
   if (d.category === 'FUNCTIONS_EXECUTE') {
     // Zoho runs the admin's session function (a Deluge function holding the tenant's secret) as
-    // the signed-in user; the stand-in has no secret, so it answers a demo proof the dev server accepts.
+    // the signed-in user. `npm run demo` runs it on the CRM side (it holds the secret); the
+    // widget dev server has none and accepts a demo proof instead.
     note(`← function ${d.customFunctionName ?? ''}`);
-    const output = JSON.stringify({ demo: true, user: 'demo.user@example.com', time: Date.now() });
+    const name = encodeURIComponent(d.customFunctionName ?? '');
+    const signed = await fetch(`/fixtures/zoho/function/${name}`, { method: 'POST' })
+      .then((r) => (r.ok ? (r.json() as Promise<{ output: string }>) : null))
+      .catch(() => null);
+    const output =
+      signed?.output ?? JSON.stringify({ demo: true, user: 'demo.user@example.com', time: Date.now() });
     reply(msg.promiseid, { code: 'success', details: { output }, message: 'function executed successfully' });
     return;
   }
@@ -122,7 +130,39 @@ async function start(): Promise<void> {
   });
   const query = new URLSearchParams({ serviceOrigin: location.origin, frameorigin: location.origin });
   if (params.get('lang')) query.set('lang', params.get('lang')!);
-  frame.src = `${widgetOrigin}/zoho/index.html?${query}`;
+  frame.src = `${widgetBase}/zoho/index.html?${query}`;
+  if (params.get('demo')) offerCloseDeal();
+}
+
+/** Demo only: close one of the record's open deals in the sandbox, wait for our write-back, re-render. */
+function offerCloseDeal(): void {
+  const button = document.getElementById('close-deal') as HTMLButtonElement;
+  const status = document.getElementById('close-status')!;
+  button.hidden = false;
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    status.textContent = 'closing a deal in the CRM…';
+    try {
+      const r = (await fetch(`/demo/close/zoho/${encodeURIComponent(recordSelect.value)}`, {
+        method: 'POST',
+      }).then((x) => x.json())) as {
+        closed: string | null;
+        name?: string;
+        reason?: string;
+        fieldsChangedAfterMs?: number | null;
+      };
+      if (!r.closed) status.textContent = r.reason ?? 'nothing to close';
+      else {
+        status.textContent =
+          r.fieldsChangedAfterMs == null
+            ? `closed "${r.name}"; the fields have not changed yet`
+            : `closed "${r.name}"; CRM fields updated after ${(r.fieldsChangedAfterMs / 1000).toFixed(1)} s`;
+        pageLoad(); // Zoho sends PageLoad again when the record page refreshes.
+      }
+    } finally {
+      button.disabled = false;
+    }
+  });
 }
 
 void start();

@@ -14,7 +14,8 @@ async function ensureSdk(): Promise<void> {
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(location.hostname)) return;
   await new Promise<void>((resolve) => {
     const script = document.createElement('script');
-    script.src = '/host/zoho-sdk-standin.js';
+    // Relative: the dev server serves the widget at /zoho/, our server at /widgets/zoho/.
+    script.src = new URL('../host/zoho-sdk-standin.js', location.href).href;
     script.onload = script.onerror = () => resolve();
     document.head.append(script);
   });
