@@ -48,7 +48,14 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 async function run(...argv: string[]): Promise<string> {
   let out = '';
   let err = '';
-  const code = await cli(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
+  const code = await cli(argv, {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+  });
   if (code !== 0)
     throw new Error(`channel-incentives ${argv.slice(0, 2).join(' ')} failed (${code}): ${err.trim()}`);
   return out;
