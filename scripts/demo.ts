@@ -21,7 +21,6 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   type FxiaokeSandbox,
-  SANDBOX_APP,
   SANDBOX_TENANT,
   startFxiaokeSandbox,
 } from '../connectors/fxiaoke/sandbox/sandbox.server.js';
@@ -32,6 +31,7 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { startRuntime } from '../src/main.js';
 import { getSettings, putSettings } from '../src/store/repos/settings.repo.js';
+import { fxiaokeTenantAdd, zohoTenantAdd } from '../test/acceptance/sandbox-admin.js';
 
 const REPO = resolve(new URL('..', import.meta.url).pathname);
 const { values: args } = parseArgs({
@@ -114,34 +114,9 @@ const runtime = await startRuntime(loadConfig(), {
 say(`server: ${runtime.url} (embedded store in data/demo)`);
 
 // --- Zoho: connect with a grant code, fields, plan, full sync, push subscription.
-const grant = (await (
-  await fetch(`${zoho.url}/__sandbox/oauth/grant`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ scope: 'ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.org.READ' }),
-  })
-).json()) as { code: string };
-const zohoTenant = JSON.parse(
-  await run(
-    'tenant',
-    'add',
-    '--crm',
-    'zoho',
-    '--data-center',
-    'us',
-    '--client-id',
-    zoho.clientId,
-    '--client-secret',
-    zoho.clientSecret,
-    '--accounts-url',
-    zoho.url,
-    '--grant-code',
-    grant.code,
-    '--name',
-    'Demo Zoho org',
-    '--json',
-  ),
-) as { id: string };
+const zohoTenant = JSON.parse(await run(...(await zohoTenantAdd(zoho, '--name', 'Demo Zoho org')))) as {
+  id: string;
+};
 await run('tenant', 'install-fields', '--tenant', zohoTenant.id, '--json');
 await run(
   'plan',
@@ -171,29 +146,10 @@ say(`Zoho tenant ${zohoTenant.id}: connected, fields installed, synced and writt
 
 // --- Fxiaoke: app credentials with the callback key, fields, APL write-back, plan, sync.
 const aesKey = randomBytes(32).toString('base64');
-const fxTenant = JSON.parse(
-  await run(
-    'tenant',
-    'add',
-    '--crm',
-    'fxiaoke',
-    '--app-id',
-    SANDBOX_APP.appId,
-    '--app-secret',
-    SANDBOX_APP.appSecret,
-    '--permanent-code',
-    SANDBOX_APP.permanentCode,
-    '--admin-mobile',
-    SANDBOX_TENANT.admin.mobile,
-    '--host',
-    fx.url,
-    '--callback-aes-key',
-    aesKey,
-    '--name',
-    '华东渠道（演示）',
-    '--json',
-  ),
-) as { id: string; webhookUrl: string };
+const fxTenant = JSON.parse(await run(...fxiaokeTenantAdd(fx, aesKey, '--name', '华东渠道（演示）'))) as {
+  id: string;
+  webhookUrl: string;
+};
 await run('tenant', 'install-fields', '--tenant', fxTenant.id, '--json');
 const fxSettings = await getSettings(runtime.store.db, fxTenant.id as never);
 await putSettings(runtime.store.db, fxTenant.id as never, { ...fxSettings, writeMode: 'apl' });

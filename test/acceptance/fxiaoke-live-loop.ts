@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type FxiaokeSandbox,
-  SANDBOX_APP,
   SANDBOX_TENANT,
   startFxiaokeSandbox,
 } from '../../connectors/fxiaoke/sandbox/sandbox.server.js';
@@ -22,6 +21,7 @@ import { tenantId as asTenantId } from '../../src/store/ids.js';
 import { getSettings, putSettings } from '../../src/store/repos/settings.repo.js';
 import { runCli } from '../runtime/helpers/cli.js';
 import { closedPort } from '../runtime/helpers/redis.js';
+import { fxiaokeTenantAdd } from './sandbox-admin.js';
 import { cliOk, type StepFigures, waitFor } from './zoho-live-loop.js';
 
 type Rec = Record<string, unknown>;
@@ -76,30 +76,10 @@ export async function fxiaokeLiveLoop(opts: {
     const added = await step(
       'tenant add (corpAccessToken, operator from mobile)',
       async () =>
-        JSON.parse(
-          cliOk(
-            await runCli(
-              'tenant',
-              'add',
-              '--crm',
-              'fxiaoke',
-              '--app-id',
-              SANDBOX_APP.appId,
-              '--app-secret',
-              SANDBOX_APP.appSecret,
-              '--permanent-code',
-              SANDBOX_APP.permanentCode,
-              '--admin-mobile',
-              SANDBOX_TENANT.admin.mobile,
-              '--host',
-              sb.url,
-              '--callback-aes-key',
-              aesKey,
-              '--json',
-            ),
-            'tenant add',
-          ).out,
-        ) as { id: string; webhookUrl: string },
+        JSON.parse(cliOk(await runCli(...fxiaokeTenantAdd(sb, aesKey)), 'tenant add').out) as {
+          id: string;
+          webhookUrl: string;
+        },
     );
     const tenant = asTenantId(added.id);
     await step('install-fields (found by label)', async () =>

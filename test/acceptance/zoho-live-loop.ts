@@ -17,6 +17,7 @@ import { tenantId as asTenantId } from '../../src/store/ids.js';
 import { getSubscription } from '../../src/store/repos/subscriptions.repo.js';
 import { runCli } from '../runtime/helpers/cli.js';
 import { closedPort } from '../runtime/helpers/redis.js';
+import { zohoTenantAdd } from './sandbox-admin.js';
 
 export interface StepFigures {
   step: string;
@@ -100,34 +101,8 @@ export async function zohoLiveLoop(opts: {
     runtime = await startRuntime(loadConfig(), { role: 'all', logger: createLogger('silent') });
     say(`server on ${runtime.url}; sandbox ${sb.url} with ${opts.partners} partners, ${opts.deals} deals`);
 
-    const code = await (
-      await fetch(`${sb.url}/__sandbox/oauth/grant`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ scope: 'ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.org.READ' }),
-      })
-    ).json();
     const added = await step('tenant add (grant code → tokens, org id)', async () =>
-      cliOk(
-        await runCli(
-          'tenant',
-          'add',
-          '--crm',
-          'zoho',
-          '--data-center',
-          'us',
-          '--client-id',
-          sb.clientId,
-          '--client-secret',
-          sb.clientSecret,
-          '--accounts-url',
-          sb.url,
-          '--grant-code',
-          (code as { code: string }).code,
-          '--json',
-        ),
-        'tenant add',
-      ),
+      cliOk(await runCli(...(await zohoTenantAdd(sb))), 'tenant add'),
     );
     const tenant = asTenantId((JSON.parse(added.out) as { id: string }).id);
     await step('install result fields', async () =>

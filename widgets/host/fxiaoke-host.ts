@@ -3,6 +3,7 @@
 // redirect carrying the session in the fragment, docs/widget.md §2); here the page asks the
 // dev server for a demo session and builds that redirect target itself.
 import './zoho-host.css';
+import { offerCloseDeal } from './demo-close.js';
 
 const params = new URLSearchParams(location.search);
 const appOrigin = new URL(params.get('widgetOrigin') ?? location.origin).origin;
@@ -42,38 +43,20 @@ async function start(): Promise<void> {
   select.value = params.get('record') ?? (demoApp ? (list[0]?.id ?? '') : 'P2');
   select.addEventListener('change', () => void show());
   await show();
-  if (demoApp) offerCloseDeal();
-}
-
-/** Demo only: mark one of the partner's open opportunities 赢单, wait for our write-back, reload. */
-function offerCloseDeal(): void {
-  const button = document.getElementById('close-deal') as HTMLButtonElement;
-  const status = document.getElementById('close-status')!;
-  button.hidden = false;
-  button.addEventListener('click', async () => {
-    button.disabled = true;
-    status.textContent = '正在赢单…';
-    try {
-      const r = (await fetch(`/demo/close/fxiaoke/${encodeURIComponent(select.value)}`, {
-        method: 'POST',
-      }).then((x) => x.json())) as {
-        closed: string | null;
-        name?: string;
-        reason?: string;
-        fieldsChangedAfterMs?: number | null;
-      };
-      if (!r.closed) status.textContent = r.reason ?? '没有可赢单的商机';
-      else {
-        status.textContent =
+  if (demoApp)
+    offerCloseDeal(
+      'fxiaoke',
+      () => select.value,
+      {
+        working: '正在赢单…',
+        nothing: '没有可赢单的商机',
+        done: (r) =>
           r.fieldsChangedAfterMs == null
             ? `已赢单「${r.name}」；字段尚未更新`
-            : `已赢单「${r.name}」；${(r.fieldsChangedAfterMs / 1000).toFixed(1)} 秒后 CRM 字段已更新`;
-        await show();
-      }
-    } finally {
-      button.disabled = false;
-    }
-  });
+            : `已赢单「${r.name}」；${(r.fieldsChangedAfterMs / 1000).toFixed(1)} 秒后 CRM 字段已更新`,
+      },
+      show,
+    );
 }
 
 void start();

@@ -2,6 +2,7 @@
 // answers REGISTER with SET_CONTEXT, sends PageLoad for the chosen Account, serves getRecord
 // from fixture records and applies Resize to the iframe. Demo and browser tests use this page.
 import './zoho-host.css';
+import { offerCloseDeal } from './demo-close.js';
 
 interface SdkMessage {
   type?: string;
@@ -131,38 +132,20 @@ async function start(): Promise<void> {
   const query = new URLSearchParams({ serviceOrigin: location.origin, frameorigin: location.origin });
   if (params.get('lang')) query.set('lang', params.get('lang')!);
   frame.src = `${widgetBase}/zoho/index.html?${query}`;
-  if (params.get('demo')) offerCloseDeal();
-}
-
-/** Demo only: close one of the record's open deals in the sandbox, wait for our write-back, re-render. */
-function offerCloseDeal(): void {
-  const button = document.getElementById('close-deal') as HTMLButtonElement;
-  const status = document.getElementById('close-status')!;
-  button.hidden = false;
-  button.addEventListener('click', async () => {
-    button.disabled = true;
-    status.textContent = 'closing a deal in the CRM…';
-    try {
-      const r = (await fetch(`/demo/close/zoho/${encodeURIComponent(recordSelect.value)}`, {
-        method: 'POST',
-      }).then((x) => x.json())) as {
-        closed: string | null;
-        name?: string;
-        reason?: string;
-        fieldsChangedAfterMs?: number | null;
-      };
-      if (!r.closed) status.textContent = r.reason ?? 'nothing to close';
-      else {
-        status.textContent =
+  if (params.get('demo'))
+    offerCloseDeal(
+      'zoho',
+      () => recordSelect.value,
+      {
+        working: 'closing a deal in the CRM…',
+        nothing: 'nothing to close',
+        done: (r) =>
           r.fieldsChangedAfterMs == null
             ? `closed "${r.name}"; the fields have not changed yet`
-            : `closed "${r.name}"; CRM fields updated after ${(r.fieldsChangedAfterMs / 1000).toFixed(1)} s`;
-        pageLoad(); // Zoho sends PageLoad again when the record page refreshes.
-      }
-    } finally {
-      button.disabled = false;
-    }
-  });
+            : `closed "${r.name}"; CRM fields updated after ${(r.fieldsChangedAfterMs / 1000).toFixed(1)} s`,
+      },
+      pageLoad /* Zoho sends PageLoad again when the record page refreshes */,
+    );
 }
 
 void start();

@@ -4,15 +4,14 @@
 // with no complete set of pass-1 rows (first change in a new period, a new plan
 // version) is scored whole in one pass instead.
 import type { Job } from 'bullmq';
-import { rankResults } from '../../core/index.js';
 import type { TenantId } from '../../store/ids.js';
-import { closedPeriods, saveResults } from '../../store/repos/pipeline-results.repo.js';
+import { closedPeriods } from '../../store/repos/pipeline-results.repo.js';
 import { countRecords } from '../../store/repos/records.repo.js';
 import { listUnranked } from '../../store/repos/unranked.repo.js';
 import type { Payload } from '../queues.js';
-import { activePlan, isRepeat, type PipelineContext, sha256 } from './context.js';
+import { activePlan, isRepeat, type PipelineContext } from './context.js';
 import { enqueueWriteback } from './enqueue.js';
-import { scorePeriod } from './score-period.js';
+import { rankAndSave, scorePeriod } from './score-period.js';
 
 export async function processRerank(ctx: PipelineContext, job: Job<Payload<'rerank'>>) {
   const { period } = job.data;
@@ -27,21 +26,12 @@ export async function processRerank(ctx: PipelineContext, job: Job<Payload<'rera
   if (rows.length < live) {
     changed = (await scorePeriod(ctx, tenantId, active, period)).changed;
   } else {
-    const results = rankResults(
-      active.plan,
-      rows.map((r) => r.unranked),
-      { sha256 },
-    );
-    changed = await saveResults(
+    changed = await rankAndSave(
       db,
       tenantId,
-      results.map((r) => ({
-        partnerId: r.partnerId,
-        period,
-        planVersion: active.version,
-        inputsHash: r.inputsHash,
-        result: r,
-      })),
+      active,
+      period,
+      rows.map((r) => r.unranked),
     );
   }
   if (changed.length > 0 || isRepeat(job)) await enqueueWriteback(ctx, tenantId);

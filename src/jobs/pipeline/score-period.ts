@@ -2,10 +2,11 @@
 // recalculation, or when a period has no stored pass-1 rows yet): scoreUnranked over
 // every record, every partner's UnrankedResult stored, rankResults, results saved.
 // A fixed number of queries whatever the number of partners.
-import { rankResults, scoreUnranked } from '../../core/index.js';
+import { rankResults, scoreUnranked, type UnrankedResult } from '../../core/index.js';
 import type { TenantId } from '../../store/ids.js';
 import { saveResults } from '../../store/repos/pipeline-results.repo.js';
 import { saveUnranked } from '../../store/repos/unranked.repo.js';
+import type { Sql } from '../../store/sql.js';
 import { type ActivePlan, type PipelineContext, sha256 } from './context.js';
 import { tenantInput } from './load-input.js';
 
@@ -30,8 +31,20 @@ export async function scorePeriod(
     sha256,
   });
   await saveUnranked(db, tenantId, period, active.version, doc.partners);
-  const results = rankResults(active.plan, doc.partners, { sha256 });
-  const changed = await saveResults(
+  const changed = await rankAndSave(db, tenantId, active, period, doc.partners);
+  return { period, partners: doc.partners.length, changed };
+}
+
+/** Pass 2: ranks the period's unranked rows and saves the results; returns the partners that changed. */
+export async function rankAndSave(
+  db: Sql,
+  tenantId: TenantId,
+  active: ActivePlan,
+  period: string,
+  partners: UnrankedResult[],
+): Promise<string[]> {
+  const results = rankResults(active.plan, partners, { sha256 });
+  return saveResults(
     db,
     tenantId,
     results.map((r) => ({
@@ -42,5 +55,4 @@ export async function scorePeriod(
       result: r,
     })),
   );
-  return { period, partners: results.length, changed };
 }

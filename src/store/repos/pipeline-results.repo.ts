@@ -4,7 +4,13 @@
 import type { Statement as CoreStatement } from '../../core/index.js';
 import type { TenantId } from '../ids.js';
 import type { Sql } from '../sql.js';
-import type { NewResult, StoredResult, WritebackStatus } from './results.repo.js';
+import {
+  type NewResult,
+  type ResultRow,
+  type StoredResult,
+  toResult,
+  type WritebackStatus,
+} from './results.repo.js';
 
 /**
  * Saves many results; returns the partners whose result changed (new inputs hash or
@@ -33,44 +39,20 @@ export async function saveResults(sql: Sql, tenantId: TenantId, items: NewResult
   return out.map((r) => r.partner_id);
 }
 
-interface Row extends Record<string, unknown> {
-  partner_id: string;
-  period: string;
-  plan_version: number;
-  inputs_hash: string;
-  result: unknown;
-  computed_at: Date;
-  writeback_status: WritebackStatus;
-  written_hash: string | null;
-  written_at: Date | null;
-  writeback_error: string | null;
-}
-
 /** Results waiting for write-back (not those failed for good), oldest first. */
 export async function pendingResults(
   sql: Sql,
   tenantId: TenantId,
   opts: { limit: number; partnerIds?: string[]; period?: string },
 ): Promise<StoredResult[]> {
-  const rows = await sql.query<Row>(
+  const rows = await sql.query<ResultRow>(
     `select * from results where tenant_id = $1 and writeback_status = 'pending'
        and ($3::text[] is null or partner_id = any($3::text[]))
        and ($4::text is null or period = $4)
      order by computed_at, partner_id, period limit $2`,
     [tenantId, opts.limit, opts.partnerIds ?? null, opts.period ?? null],
   );
-  return rows.map((r) => ({
-    partnerId: r.partner_id,
-    period: r.period,
-    planVersion: r.plan_version,
-    inputsHash: r.inputs_hash,
-    result: r.result,
-    computedAt: r.computed_at.toISOString(),
-    writebackStatus: r.writeback_status,
-    writtenHash: r.written_hash,
-    writtenAt: r.written_at?.toISOString() ?? null,
-    writebackError: r.writeback_error,
-  }));
+  return rows.map(toResult);
 }
 
 /** Records confirmed writes of exactly these hashes (a newer result stays pending). */

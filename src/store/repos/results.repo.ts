@@ -18,7 +18,8 @@ export interface StoredResult {
   writebackError: string | null;
 }
 
-interface Row extends Record<string, unknown> {
+/** A `results` row as the driver returns it (shared with pipeline-results.repo.ts). */
+export interface ResultRow extends Record<string, unknown> {
   partner_id: string;
   period: string;
   plan_version: number;
@@ -31,7 +32,7 @@ interface Row extends Record<string, unknown> {
   writeback_error: string | null;
 }
 
-const toResult = (r: Row): StoredResult => ({
+export const toResult = (r: ResultRow): StoredResult => ({
   partnerId: r.partner_id,
   period: r.period,
   planVersion: r.plan_version,
@@ -77,7 +78,7 @@ export async function getResult(
   partnerId: string,
   period: string,
 ): Promise<StoredResult | null> {
-  const rows = await sql.query<Row>(
+  const rows = await sql.query<ResultRow>(
     'select * from results where tenant_id = $1 and partner_id = $2 and period = $3',
     [tenantId, partnerId, period],
   );
@@ -85,7 +86,7 @@ export async function getResult(
 }
 
 export async function listResults(sql: Sql, tenantId: TenantId, period?: string): Promise<StoredResult[]> {
-  const rows = await sql.query<Row>(
+  const rows = await sql.query<ResultRow>(
     `select * from results where tenant_id = $1 and ($2::text is null or period = $2)
      order by period, partner_id`,
     [tenantId, period ?? null],
@@ -94,7 +95,7 @@ export async function listResults(sql: Sql, tenantId: TenantId, period?: string)
 }
 
 export async function pendingWriteback(sql: Sql, tenantId: TenantId, limit = 100): Promise<StoredResult[]> {
-  const rows = await sql.query<Row>(
+  const rows = await sql.query<ResultRow>(
     `select * from results where tenant_id = $1 and writeback_status in ('pending', 'failed')
      order by computed_at, partner_id limit $2`,
     [tenantId, limit],
