@@ -9,7 +9,8 @@ import { type DevServer, startDevServer } from '../../widgets/dev/dev-server.js'
 
 export const ARTIFACTS = join(REPO, 'test-artifacts');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
+/** Debian's chromium headless in a container (docs: the environment notes). */
+export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -36,7 +37,7 @@ export async function startHarness(): Promise<Harness> {
   await buildWidgets();
   const server = await startDevServer();
   // launch() gives every run a new, empty user-data-dir of its own.
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
   const sdk = join(REPO, 'dist', 'widgets', 'host', 'zoho-sdk-standin.js');
   return {
     browser,

@@ -21,18 +21,7 @@ import { upsertPartners } from '../../src/store/repos/records.repo.js';
 import { REPO } from '../../widgets/dev/demo-data.js';
 import { type Harness as AppHarness, harness } from '../http/harness.js';
 import { NOW, type SeededTenant, seedTenant } from '../http/widget.fixture.js';
-import { ARTIFACTS, CHROMIUM } from './browser.js';
-
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS } from './browser.js';
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -97,7 +86,7 @@ beforeAll(async () => {
     },
   ]);
   await app.app.listen({ host: '127.0.0.1', port });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
 }, 180_000);
 
 afterAll(async () => {
