@@ -14,14 +14,11 @@ import {
   SANDBOX_TENANT,
   startFxiaokeSandbox,
 } from '../../connectors/fxiaoke/sandbox/sandbox.server.js';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import { type Runtime, startRuntime } from '../../src/main.js';
+import type { Runtime } from '../../src/main.js';
 import { tenantId as asTenantId } from '../../src/store/ids.js';
 import { getSettings, putSettings } from '../../src/store/repos/settings.repo.js';
 import { runCli } from '../runtime/helpers/cli.js';
-import { closedPort } from '../runtime/helpers/redis.js';
-import { fxiaokeTenantAdd } from './sandbox-admin.js';
+import { fxiaokeTenantAdd, startEmbeddedServer } from './sandbox-admin.js';
 import { cliOk, type StepFigures, waitFor } from './zoho-live-loop.js';
 
 type Rec = Record<string, unknown>;
@@ -62,15 +59,7 @@ export async function fxiaokeLiveLoop(opts: {
     return v;
   };
   try {
-    const port = await closedPort();
-    Object.assign(process.env, {
-      DATA_DIR: join(dir, 'data'),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-    });
-    for (const k of ['DATABASE_URL', 'REDIS_URL', 'ENCRYPTION_KEYS']) delete process.env[k];
-    runtime = await startRuntime(loadConfig(), { role: 'all', logger: createLogger('silent') });
+    runtime = await startEmbeddedServer(join(dir, 'data'));
     say(`server on ${runtime.url}; sandbox ${sb.url}`);
     const aesKey = randomBytes(32).toString('base64');
     const added = await step(

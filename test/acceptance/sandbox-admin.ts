@@ -6,6 +6,27 @@ import {
   SANDBOX_TENANT,
 } from '../../connectors/fxiaoke/sandbox/sandbox.server.js';
 import type { ZohoSandbox } from '../../connectors/zoho/sandbox/sandbox.server.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { type Runtime, startRuntime } from '../../src/main.js';
+import { closedPort } from '../runtime/helpers/redis.js';
+
+/**
+ * `npm start` as a newcomer runs it (embedded default, no services) on a free port, with
+ * PUBLIC_URL set so push subscriptions and the printed push URL reach it. Changes
+ * process.env: callers restore it.
+ */
+export async function startEmbeddedServer(dataDir: string): Promise<Runtime> {
+  const port = await closedPort();
+  Object.assign(process.env, {
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+  });
+  for (const k of ['DATABASE_URL', 'REDIS_URL', 'ENCRYPTION_KEYS']) delete process.env[k];
+  return startRuntime(loadConfig(), { role: 'all', logger: createLogger('silent') });
+}
 
 /** A grant code as the Zoho API console's Self Client issues it. */
 export async function zohoGrantCode(sb: ZohoSandbox): Promise<string> {

@@ -10,14 +10,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZohoSandbox } from '../../connectors/zoho/sandbox/sandbox.server.js';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import { type Runtime, startRuntime } from '../../src/main.js';
+import type { Runtime } from '../../src/main.js';
 import { tenantId as asTenantId } from '../../src/store/ids.js';
 import { getSubscription } from '../../src/store/repos/subscriptions.repo.js';
 import { runCli } from '../runtime/helpers/cli.js';
-import { closedPort } from '../runtime/helpers/redis.js';
-import { zohoTenantAdd } from './sandbox-admin.js';
+import { startEmbeddedServer, zohoTenantAdd } from './sandbox-admin.js';
 
 export interface StepFigures {
   step: string;
@@ -90,15 +87,7 @@ export async function zohoLiveLoop(opts: {
     return v;
   };
   try {
-    const port = await closedPort();
-    Object.assign(process.env, {
-      DATA_DIR: join(dir, 'data'),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-    });
-    for (const k of ['DATABASE_URL', 'REDIS_URL', 'ENCRYPTION_KEYS']) delete process.env[k];
-    runtime = await startRuntime(loadConfig(), { role: 'all', logger: createLogger('silent') });
+    runtime = await startEmbeddedServer(join(dir, 'data'));
     say(`server on ${runtime.url}; sandbox ${sb.url} with ${opts.partners} partners, ${opts.deals} deals`);
 
     const added = await step('tenant add (grant code → tokens, org id)', async () =>
