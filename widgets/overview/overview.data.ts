@@ -2,47 +2,11 @@
 // the session token: timeout on every call, one retry for network failures and 5xx only.
 import { WidgetDataError } from '../shared/types.js';
 
-export interface OverviewFilter {
-  period?: string;
-  region?: string;
-  level?: string;
-}
+// The server's types (type-only: nothing of the server is bundled), so the page and the
+// API cannot drift apart.
+export type { Overview as OverviewData, OverviewFilter } from '../../src/widget-api/overview.js';
 
-export interface OverviewData {
-  period: string;
-  periods: string[];
-  computedAt: string | null;
-  currency: string;
-  filter: { region: string | null; level: string | null };
-  regions: string[];
-  levels: string[];
-  partners: number;
-  leaderboard: {
-    position: number;
-    partnerId: string;
-    name: string;
-    level: string | null;
-    region: string | null;
-    tier: string;
-    score: number;
-    payout: string;
-    rank: number;
-    nextTier: string | null;
-    scoreGap: number | null;
-    gatesFailed: string[];
-  }[];
-  tiers: { name: string; partners: number }[];
-  payout: { total: string; budget: string | null; share: number | null };
-  closeToNextTier: { partnerId: string; name: string; tier: string; nextTier: string; scoreGap: number }[];
-  gateRisks: {
-    partnerId: string;
-    name: string;
-    metric: string;
-    min: number;
-    actual: string | null;
-    failing: boolean;
-  }[];
-}
+import type { Overview as OverviewData, OverviewFilter } from '../../src/widget-api/overview.js';
 
 export class OverviewClient {
   constructor(
