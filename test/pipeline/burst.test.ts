@@ -132,11 +132,12 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await sb?.watch.idle();
   await app?.close();
   await queues?.close();
   await sb?.close();
   await store?.dispose();
-});
+}, 120_000);
 
 /** PUT calls on the partner module (result write-back), from the sandbox's counters. */
 function writeCalls(): number {
@@ -171,14 +172,14 @@ describe('a burst of genuine pushes (Zoho sandbox → our webhook route → pipe
     recalcs.length = 0;
     sb.resetStats();
     // Sales reps at work: each edit (won, amount up) makes the sandbox POST one
-    // notification to our route; ten waves of 100 edits over ~1 s.
+    // notification to our route; ten waves of 100 edits, 50 ms apart.
     const t0 = performance.now();
     for (let wave = 0; wave < 10; wave++) {
       for (const id of edits.slice(wave * 100, wave * 100 + 100)) {
         const d = sb.org.module('Deals')!.records.get(id)!;
         sb.userUpdate('Deals', id, { Stage: 'Closed Won', Amount: Number(d.Amount) + 1000 });
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 50));
     }
     const sentMs = performance.now() - t0;
     expect(sentMs).toBeLessThan(2000);
@@ -189,7 +190,8 @@ describe('a burst of genuine pushes (Zoho sandbox → our webhook route → pipe
     const notifications = sb.getStats().notifications;
     expect(notifications.sent + notifications.failed).toBe(PUSHES);
 
-    await idle();
+    // Each push is its own sync job: on a busy 2-core machine the burst takes 30–60 s.
+    await idle(120_000);
     const settleMs = performance.now() - t0;
     expect(await inboxCounts(store.db, tenantId)).toEqual({
       pending: 0,
@@ -207,7 +209,7 @@ describe('a burst of genuine pushes (Zoho sandbox → our webhook route → pipe
     // Every recalculation was of a partner in the current period, and every partner was
     // recalculated. NOT asserted: issue 6's "at most 100 recalculations". Measured here:
     // ~2,200 (≈22 per partner-period), because each push is its own sync job (1,000
-    // jobs over ~30 s) and the 250 ms recalc debounce is far shorter than the burst's
+    // jobs over 30–60 s) and the 250 ms recalc debounce is far shorter than the burst's
     // processing; see the report of this test's commit (docs/pipeline.md, "Coalescing").
     expect(distinct.size).toBe(PARTNERS);
     expect([...distinct].every((k) => k.endsWith(`/${PERIOD}`))).toBe(true);
@@ -225,5 +227,5 @@ describe('a burst of genuine pushes (Zoho sandbox → our webhook route → pipe
       expect(rec.Incentive_Tier).toBe(r.tier);
     }
     expect(await countWriteback(store.db, tenantId)).toMatchObject({ pending: 0, failed: 0 });
-  }, 120_000);
+  }, 180_000);
 });
