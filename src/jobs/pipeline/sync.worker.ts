@@ -11,7 +11,7 @@ import type { Job } from 'bullmq';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import { type CrmConnector, CrmError } from '../../../connectors/contract.js';
 import type { TenantId } from '../../store/ids.js';
-import { getInboxRows, markInbox } from '../../store/repos/inbox.repo.js';
+import { getInboxRows, markInbox, openInbox } from '../../store/repos/inbox.repo.js';
 import { createRun, finishRun, getRun, noteRunError } from '../../store/repos/runs.repo.js';
 import { getSyncStates } from '../../store/repos/settings.repo.js';
 import type { Payload } from '../queues.js';
@@ -22,6 +22,8 @@ import { syncEntitySince } from './incremental.js';
 import { executeRun } from './run.js';
 
 const FETCH_BATCH = 100;
+/** Open inbox rows one push-driven sync takes along (a bounded batch: 5 getDeals calls). */
+const BURST_ROWS = 500;
 
 async function hasDealWatermark(ctx: PipelineContext, tenantId: TenantId): Promise<boolean> {
   const states = await getSyncStates(ctx.store.db, tenantId);
@@ -86,8 +88,13 @@ export async function syncEvents(
   eventIds: string[],
 ) {
   const db = ctx.store.db;
-  const rows = (await getInboxRows(db, tenantId, eventIds)).filter((r) => r.status !== 'done');
-  if (rows.length === 0) return { events: 0, recalcs: 0 };
+  const own = (await getInboxRows(db, tenantId, eventIds)).filter((r) => r.status !== 'done');
+  if (own.length === 0) return { events: 0, recalcs: 0 };
+  // A burst of pushes is one job per push: take the tenant's other open rows along, so
+  // the first job of a burst does the work of many (the later ones find their rows done
+  // and cost nothing) and a partner is recalculated once per pass, not once per push.
+  const seen = new Set(own.map((r) => r.id));
+  const rows = [...own, ...(await openInbox(db, tenantId, BURST_ROWS)).filter((r) => !seen.has(r.id))];
   const plan = await activePlan(db, tenantId);
   const touched = new Touched();
   const upserted = new Set<string>();
