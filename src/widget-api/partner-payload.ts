@@ -12,10 +12,10 @@ import {
 } from '../core/index.js';
 import type { TenantId } from '../store/ids.js';
 import { getActivePlan } from '../store/repos/plans.repo.js';
+import { dealsOfPartner } from '../store/repos/records.repo.js';
 import { getSettings } from '../store/repos/settings.repo.js';
 import {
   accountsByIds,
-  dealsCreditedTo,
   livePartner,
   partnersByIds,
   resultsOfPartner,
@@ -137,7 +137,7 @@ export async function partnerPayload(
   let openDeals: PartnerPayload['openDeals'] = [];
   let input: Record<string, unknown> | null = null;
   if (isCurrent) {
-    const credited = await dealsCreditedTo(sql, tenantId, partnerId);
+    const credited = await dealsOfPartner(sql, tenantId, partnerId);
     const accountIds = [...new Set(credited.map((d) => d.accountId).filter((a): a is string => !!a))];
     const [wonOnAccounts, accounts, rates] = await Promise.all([
       wonDealsOnAccounts(sql, tenantId, accountIds),

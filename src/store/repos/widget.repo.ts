@@ -68,17 +68,6 @@ export async function statementsOfPartner(
   }));
 }
 
-/** Live deals credited to the partner (directly or by a split), any status. */
-export async function dealsCreditedTo(sql: Sql, tenantId: TenantId, partnerId: string): Promise<Deal[]> {
-  const rows = await sql.query<{ record: Deal }>(
-    `select record from deals where tenant_id = $1 and deleted_at is null
-       and (partner_id = $2 or record->'splits' @> jsonb_build_array(jsonb_build_object('partnerId', $2::text)))
-     order by deal_id`,
-    [tenantId, partnerId],
-  );
-  return rows.map((r) => r.record);
-}
-
 /** Live won deals on these accounts, whoever they are credited to (new-customer facts). */
 export async function wonDealsOnAccounts(
   sql: Sql,
