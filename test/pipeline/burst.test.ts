@@ -26,7 +26,7 @@ import { listResults } from '../../src/store/repos/results.repo.js';
 import { connectorFor, tenantFor } from '../connectors/zoho/zoho.harness.js';
 import { REDIS_URL, randomPrefix } from '../runtime/helpers/redis.js';
 import { createTestStore, type TestStore } from '../runtime/helpers/stores.js';
-import { PLAN_SOURCE } from './pipeline.harness.js';
+import { PLAN_SOURCE, zohoSandboxTenant } from './pipeline.harness.js';
 
 const PERIOD = '2026-Q4';
 const PARTNERS = 100;
@@ -79,23 +79,7 @@ beforeAll(async () => {
   queues = createQueues({ kind: 'redis', url: REDIS_URL, prefix });
   const keyring = parseKeyring(generateKeyEntry('k1'));
   const logger = createLogger('silent');
-  const tenant = await addTenant(
-    store.db,
-    keyring,
-    {
-      crm: 'zoho',
-      orgId: `burst-${prefix}`,
-      credentials: {
-        dataCentre: 'us',
-        accountsUrl: sb.url,
-        clientId: sb.clientId,
-        clientSecret: sb.clientSecret,
-        refreshToken: sb.oauth.issueRefreshToken(sb.clientId),
-      },
-      settings: { allowedApiDomains: [sb.url], edition: 'enterprise' },
-    },
-    'test',
-  );
+  const tenant = await addTenant(store.db, keyring, zohoSandboxTenant(sb, `burst-${prefix}`), 'test');
   tenantId = tenant.id;
   const uploaded = await uploadPlan(store.db, tenantId, PLAN_SOURCE, 'yaml', 'test', { activate: true });
   if (!uploaded.ok) throw new Error(JSON.stringify(uploaded.problems));

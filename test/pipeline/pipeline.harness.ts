@@ -16,7 +16,7 @@ import {
 import { requestRun, waitForRun } from '../../src/jobs/pipeline/runs.service.js';
 import { uploadPlan } from '../../src/jobs/plans.service.js';
 import { createQueues, type Queues } from '../../src/jobs/queue-factory.js';
-import { addTenant } from '../../src/jobs/tenants.service.js';
+import { type AddTenantInput, addTenant } from '../../src/jobs/tenants.service.js';
 import { createLogger } from '../../src/log.js';
 import { generateKeyEntry, parseKeyring } from '../../src/secrets/keyring.js';
 import type { TenantId } from '../../src/store/ids.js';
@@ -25,6 +25,22 @@ import type { Run, RunKind, RunOptions } from '../../src/store/repos/runs.repo.j
 import { connectorFor, tenantFor } from '../connectors/zoho/zoho.harness.js';
 import { REDIS_URL, randomPrefix } from '../runtime/helpers/redis.js';
 import { createTestStore, type StoreKind, type TestStore } from '../runtime/helpers/stores.js';
+
+/** A Zoho tenant connected to a running sandbox (what `tenant add --crm zoho` stores). */
+export function zohoSandboxTenant(sb: ZohoSandbox, orgId: string): AddTenantInput {
+  return {
+    crm: 'zoho',
+    orgId,
+    credentials: {
+      dataCentre: 'us',
+      accountsUrl: sb.url,
+      clientId: sb.clientId,
+      clientSecret: sb.clientSecret,
+      refreshToken: sb.oauth.issueRefreshToken(sb.clientId),
+    },
+    settings: { allowedApiDomains: [sb.url], edition: 'enterprise' },
+  };
+}
 
 export const PLAN_SOURCE = readFileSync(new URL('../../examples/plan.yaml', import.meta.url), 'utf8');
 
@@ -62,23 +78,7 @@ export async function pipelineHarness(
   );
   await queues.ping(60_000); // creates BullMQ's tables before the first enqueue's 3 s deadline
   const keyring = parseKeyring(generateKeyEntry('k1'));
-  const tenant = await addTenant(
-    store.db,
-    keyring,
-    {
-      crm: 'zoho',
-      orgId: 'pipeline-org',
-      credentials: {
-        dataCentre: 'us',
-        accountsUrl: sb.url,
-        clientId: sb.clientId,
-        clientSecret: sb.clientSecret,
-        refreshToken: sb.oauth.issueRefreshToken(sb.clientId),
-      },
-      settings: { allowedApiDomains: [sb.url], edition: 'enterprise' },
-    },
-    'test',
-  );
+  const tenant = await addTenant(store.db, keyring, zohoSandboxTenant(sb, 'pipeline-org'), 'test');
   const uploaded = await uploadPlan(store.db, tenant.id, opts.planSource ?? PLAN_SOURCE, 'yaml', 'test', {
     activate: true,
   });

@@ -24,7 +24,7 @@ import { getSettings } from '../../src/store/repos/settings.repo.js';
 import { getTenant } from '../../src/store/repos/tenants.repo.js';
 import { fastRetries } from '../connectors/zoho/zoho.harness.js';
 import { createTestStore, type TestStore } from '../runtime/helpers/stores.js';
-import { PLAN_SOURCE } from './pipeline.harness.js';
+import { PLAN_SOURCE, zohoSandboxTenant } from './pipeline.harness.js';
 
 describe('CRM limits pause only the tenant that hit them', () => {
   let store: TestStore;
@@ -40,23 +40,7 @@ describe('CRM limits pause only the tenant that hit them', () => {
     for (const org of ['limited', 'unaffected']) {
       const sb = await ZohoSandbox.start({ seed: { seed: 4, partners: 10, deals: 150 } });
       sandboxes.push(sb);
-      const t = await addTenant(
-        store.db,
-        keyring,
-        {
-          crm: 'zoho',
-          orgId: org,
-          credentials: {
-            dataCentre: 'us',
-            accountsUrl: sb.url,
-            clientId: sb.clientId,
-            clientSecret: sb.clientSecret,
-            refreshToken: sb.oauth.issueRefreshToken(sb.clientId),
-          },
-          settings: { allowedApiDomains: [sb.url], edition: 'enterprise' },
-        },
-        'test',
-      );
+      const t = await addTenant(store.db, keyring, zohoSandboxTenant(sb, org), 'test');
       expect((await uploadPlan(store.db, t.id, PLAN_SOURCE, 'yaml', 'test', { activate: true })).ok).toBe(
         true,
       );
