@@ -30,8 +30,7 @@ import { main as cli } from '../src/cli.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { startRuntime } from '../src/main.js';
-import { getSettings, putSettings } from '../src/store/repos/settings.repo.js';
-import { fxiaokeTenantAdd, zohoTenantAdd } from '../test/acceptance/sandbox-admin.js';
+import { fxiaokeAdminSettings, fxiaokeTenantAdd, zohoTenantAdd } from '../test/acceptance/sandbox-admin.js';
 
 const REPO = resolve(new URL('..', import.meta.url).pathname);
 const { values: args } = parseArgs({
@@ -151,8 +150,7 @@ const fxTenant = JSON.parse(await run(...fxiaokeTenantAdd(fx, aesKey, '--name', 
   webhookUrl: string;
 };
 await run('tenant', 'install-fields', '--tenant', fxTenant.id, '--json');
-const fxSettings = await getSettings(runtime.store.db, fxTenant.id as never);
-await putSettings(runtime.store.db, fxTenant.id as never, { ...fxSettings, writeMode: 'apl' });
+await fxiaokeAdminSettings(runtime.store.db, fxTenant.id as never);
 await run(
   'plan',
   'upload',

@@ -16,9 +16,8 @@ import {
 } from '../../connectors/fxiaoke/sandbox/sandbox.server.js';
 import type { Runtime } from '../../src/main.js';
 import { tenantId as asTenantId } from '../../src/store/ids.js';
-import { getSettings, putSettings } from '../../src/store/repos/settings.repo.js';
 import { runCli } from '../runtime/helpers/cli.js';
-import { fxiaokeTenantAdd, startEmbeddedServer } from './sandbox-admin.js';
+import { fxiaokeAdminSettings, fxiaokeTenantAdd, startEmbeddedServer } from './sandbox-admin.js';
 import { cliOk, type StepFigures, waitFor } from './zoho-live-loop.js';
 
 type Rec = Record<string, unknown>;
@@ -74,11 +73,7 @@ export async function fxiaokeLiveLoop(opts: {
     await step('install-fields (found by label)', async () =>
       cliOk(await runCli('tenant', 'install-fields', '--tenant', tenant, '--json'), 'install-fields'),
     );
-    // The admin installed the APL write function (manifest/fxiaoke) and switches to it:
-    // one call per 100 partners instead of one per partner under 100 calls / 20 s.
-    const db = runtime.store.db;
-    const settings = await getSettings(db, tenant);
-    await putSettings(db, tenant, { ...settings, writeMode: 'apl' });
+    await fxiaokeAdminSettings(runtime.store.db, tenant);
     cliOk(await runCli('plan', 'upload', '--tenant', tenant, PLAN, '--activate', '--json'), 'plan upload');
     await step(
       'full sync + score + write-back (sync --full --wait)',

@@ -1,5 +1,7 @@
 // What an admin types to connect each sandbox as a tenant: shared by the live loops and
 // `npm run demo`, so both run exactly the documented commands.
+
+import { SANDBOX_FIELD_MAPPING } from '../../connectors/fxiaoke/sandbox/sandbox.describe.js';
 import {
   type FxiaokeSandbox,
   SANDBOX_APP,
@@ -9,6 +11,9 @@ import type { ZohoSandbox } from '../../connectors/zoho/sandbox/sandbox.server.j
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { type Runtime, startRuntime } from '../../src/main.js';
+import type { TenantId } from '../../src/store/ids.js';
+import { getSettings, putSettings } from '../../src/store/repos/settings.repo.js';
+import type { Sql } from '../../src/store/sql.js';
 import { closedPort } from '../runtime/helpers/redis.js';
 
 /**
@@ -82,4 +87,19 @@ export function fxiaokeTenantAdd(sb: FxiaokeSandbox, aesKey: string, ...extra: s
     ...extra,
     '--json',
   ];
+}
+
+/**
+ * What the Fxiaoke admin sets after install-fields: the sandbox tenant's own custom fields
+ * mapped (level, region, satisfaction score — the plan's coverage and csat metrics read
+ * them), and write-back through the APL function (manifest/fxiaoke): one call per 100
+ * partners instead of one per partner under 100 calls / 20 s.
+ */
+export async function fxiaokeAdminSettings(db: Sql, tenant: TenantId): Promise<void> {
+  const settings = await getSettings(db, tenant);
+  const merged: Record<string, unknown> = { ...settings, writeMode: 'apl' };
+  for (const [group, fields] of Object.entries(SANDBOX_FIELD_MAPPING)) {
+    merged[group] = { ...(settings[group] as object | undefined), ...fields };
+  }
+  await putSettings(db, tenant, merged);
 }

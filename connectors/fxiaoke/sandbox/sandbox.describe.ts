@@ -110,6 +110,18 @@ function system(obj: string): Record<string, SandboxField> {
   };
 }
 
+/**
+ * The field mapping an admin would enter for the sandbox's seeded tenant: its partner
+ * level, region, agreement end and satisfaction score live in the custom fields above
+ * (a real tenant's custom api names differ, which is why the connector's defaults leave
+ * them unmapped).
+ */
+export const SANDBOX_FIELD_MAPPING = {
+  partnerFields: { level: 'field_Lv8p2__c', region: 'province', agreementEnd: 'field_Ag2e5__c' },
+  accountFields: { region: 'province', industry: 'industry_level1' },
+  dealFields: { csat: 'field_Cs4t8__c' },
+} as const;
+
 export type ResultFieldMode = 'none' | 'apiNames' | 'labels';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';

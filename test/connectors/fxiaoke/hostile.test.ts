@@ -15,14 +15,16 @@ import {
   mapPartner,
 } from '../../../connectors/fxiaoke/fxiaoke.mapping.js';
 import { parseFxiaokeSettings } from '../../../connectors/fxiaoke/fxiaoke.settings.js';
-import { buildDescribes } from '../../../connectors/fxiaoke/sandbox/sandbox.describe.js';
+import {
+  buildDescribes,
+  SANDBOX_FIELD_MAPPING,
+} from '../../../connectors/fxiaoke/sandbox/sandbox.describe.js';
 import { TEST_AES_KEY } from './harness.js';
 
 const settings = parseFxiaokeSettings({
   operator: { openUserId: 'x' },
-  partnerFields: { level: 'field_Lv8p2__c', region: 'province', attributes: { target: 'field_Tq3r9__c' } },
-  accountFields: { region: 'province', industry: 'industry_level1' },
-  dealFields: { csat: 'field_Cs4t8__c' },
+  ...SANDBOX_FIELD_MAPPING,
+  partnerFields: { ...SANDBOX_FIELD_MAPPING.partnerFields, attributes: { target: 'field_Tq3r9__c' } },
 });
 const d = buildDescribes({ partnerLookupField: 'partner_id', resultFields: 'none' }) as unknown as Record<
   string,

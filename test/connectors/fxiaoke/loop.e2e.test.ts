@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeEvent, Page, ResultWrite } from '../../../connectors/contract.js';
 import type { FxiaokeConnector } from '../../../connectors/fxiaoke/fxiaoke.connector.js';
+import { SANDBOX_FIELD_MAPPING } from '../../../connectors/fxiaoke/sandbox/sandbox.describe.js';
 import { toResultFields } from '../../../connectors/result-fields.js';
 import { type Account, type Deal, type Partner, parsePlan, score } from '../../../src/core/index.js';
 import { createFxiaokeHarness, type FxiaokeHarness, TEST_AES_KEY } from './harness.js';
@@ -71,9 +72,7 @@ beforeAll(async () => {
   });
   connector = h.makeConnector({
     writeMode: 'apl',
-    partnerFields: { level: 'field_Lv8p2__c', region: 'province' },
-    accountFields: { region: 'province', industry: 'industry_level1' },
-    dealFields: { csat: 'field_Cs4t8__c' },
+    ...SANDBOX_FIELD_MAPPING,
   });
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
