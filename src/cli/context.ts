@@ -3,6 +3,7 @@
 // mode), or opened directly otherwise (DATA_DIR, or DATABASE_URL).
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from '../config.js';
+import { UsageError } from '../core/index.js';
 import { loadKeyring } from '../secrets/embedded-key.js';
 import type { Keyring } from '../secrets/keyring.js';
 import { openStore, type Store } from '../store/database.js';
@@ -15,8 +16,9 @@ export interface CliContext {
   store: Store;
 }
 
-/** A usage problem: printed with the command's help, exit code 2. */
-export class UsageError extends Error {}
+// A usage problem: printed with the command's help, exit code 2. The core's class, so a
+// usage mistake the core finds (a period key that does not fit the plan) reads the same.
+export { UsageError };
 
 export async function withContext(io: CommandIo, fn: (ctx: CliContext) => Promise<number>): Promise<number> {
   let config: Config;
