@@ -16,6 +16,13 @@ import type { Queues } from '../queue-factory.js';
 export interface PipelineTiming {
   /** A burst of changes for one partner-period within this window → one recalculation. */
   recalcDelayMs: number;
+  /**
+   * A recalculation waits while push rows received before its latest change are still
+   * unsynced (a burst in progress: they may touch the same partner again), looking
+   * again every `recalcRecheckMs`, but never longer than this after its oldest change.
+   */
+  recalcMaxWaitMs: number;
+  recalcRecheckMs: number;
   /** Rank awards of a period are re-evaluated once per window. */
   rerankDelayMs: number;
   /** Changed results of a tenant are written back together, once per window. */
@@ -29,6 +36,8 @@ export interface PipelineTiming {
 
 export const DEFAULT_TIMING: PipelineTiming = {
   recalcDelayMs: 250,
+  recalcMaxWaitMs: 60_000,
+  recalcRecheckMs: 500,
   rerankDelayMs: 500,
   writebackDelayMs: 250,
   parkMs: 10 * 60_000,
