@@ -12,7 +12,7 @@ export interface DirtyMark {
   overdue: boolean;
 }
 
-/** Marks the partner-periods changed now (one statement for a whole sync pass). */
+/** Marks the partner-periods changed now (one statement for a whole sync pass; repeats count once). */
 export async function markDirty(
   sql: Sql,
   tenantId: TenantId,
@@ -21,7 +21,7 @@ export async function markDirty(
   if (pairs.length === 0) return;
   await sql.query(
     `insert into recalc_dirty (tenant_id, partner_id, period)
-     select $1, x.p, x.q from jsonb_to_recordset($2::jsonb) as x(p text, q text)
+     select distinct $1::text, x.p, x.q from jsonb_to_recordset($2::jsonb) as x(p text, q text)
      on conflict (tenant_id, period, partner_id) do update
        set version = recalc_dirty.version + 1, marked_at = now()`,
     [tenantId, JSON.stringify(pairs.map((x) => ({ p: x.partnerId, q: x.period })))],
