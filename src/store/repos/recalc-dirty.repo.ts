@@ -63,3 +63,21 @@ export async function clearDirty(
   );
   return rows.length > 0;
 }
+
+/**
+ * Marks whose latest change is older than `before`: their job should long have run, so
+ * it may have been lost with the queue (a flushed Redis); the reconciler wakes them again.
+ */
+export async function staleDirty(
+  sql: Sql,
+  tenantId: TenantId,
+  before: Date,
+  limit: number,
+): Promise<{ partnerId: string; period: string }[]> {
+  const rows = await sql.query<{ partner_id: string; period: string }>(
+    `select partner_id, period from recalc_dirty where tenant_id = $1 and marked_at < $2
+     order by marked_at limit $3`,
+    [tenantId, before, limit],
+  );
+  return rows.map((r) => ({ partnerId: r.partner_id, period: r.period }));
+}
