@@ -42,6 +42,8 @@ const prefix = randomPrefix();
 const clock = { now: new Date('2026-12-15T04:00:00Z') };
 /** Every recalculation that ran to completion: `${partnerId}/${period}`. */
 const recalcs: string[] = [];
+/** Push-driven sync passes that did work: the inbox rows each one synced. */
+const passes: number[] = [];
 /** Recalc jobs that found nothing to do, and the times a job waited for the burst's syncs. */
 const woken = { empty: 0, waits: 0 };
 
@@ -99,7 +101,10 @@ beforeAll(async () => {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   await (await ctx.connectors.forTenant(tenantId)).connector.installFields();
-  const [, recalcWorker] = startPipelineWorkers(ctx);
+  const [syncWorker, recalcWorker] = startPipelineWorkers(ctx);
+  syncWorker!.on('completed', (_job, result: { events?: number }) => {
+    if (result?.events) passes.push(result.events);
+  });
   recalcWorker!.on('completed', (job, result: { changed?: boolean }) => {
     const d = job.data as { partnerId: string; period: string };
     // A job that found its change already scored (a re-add while it ran) is no recalculation.
@@ -129,10 +134,10 @@ afterAll(async () => {
   await store?.dispose();
 }, 120_000);
 
-/** PUT calls on the partner module (result write-back), from the sandbox's counters. */
-function writeCalls(): number {
+/** Calls of one method on one path, from the sandbox's counters. */
+function calls(method: 'POST' | 'PUT', path: string): number {
   return Object.entries(sb.getStats().byEndpoint)
-    .filter(([k]) => k.startsWith('PUT ') && k.includes('/Accounts'))
+    .filter(([k]) => k.startsWith(`${method} `) && k.includes(path))
     .reduce((n, [, v]) => n + v.calls, 0);
 }
 
@@ -162,6 +167,7 @@ describe('a burst of genuine pushes (Zoho sandbox → our webhook route → pipe
     recalcs.length = 0;
     woken.empty = 0;
     woken.waits = 0;
+    passes.length = 0;
     sb.resetStats();
     // Sales reps at work: each edit (won, amount up) makes the sandbox POST one
     // notification to our route; ten waves of 100 edits, 50 ms apart.
@@ -197,7 +203,8 @@ describe('a burst of genuine pushes (Zoho sandbox → our webhook route → pipe
       `burst: ${PUSHES} pushes sent in ${Math.round(sentMs)} ms, all answered after ${Math.round(ackMs)} ms ` +
         `(${notifications.failed} past the sandbox's 5 s timeout); ${recalcs.length} recalculations ` +
         `(${distinct.size} partner-periods; ${woken.empty} empty wake-ups, ${woken.waits} waits); ` +
-        `${writeCalls()} write calls; settled in ${Math.round(settleMs)} ms`,
+        `${passes.length} sync passes (${passes.reduce((a, b) => a + b, 0)} rows synced), ` +
+        `${calls('POST', '/coql')} deal reads (COQL), ${calls('PUT', '/Accounts')} write calls; settled in ${Math.round(settleMs)} ms`,
     );
     // Issue 6: at most 100 recalculations, i.e. one per partner-period touched: the
     // recalculations wait while the burst's pushes are still being synced and then score

@@ -7,7 +7,7 @@ import type { Logger } from '../../log.js';
 import type { Keyring } from '../../secrets/keyring.js';
 import type { Store } from '../../store/database.js';
 import type { TenantId } from '../../store/ids.js';
-import { createLocks } from '../../store/locks.js';
+import { createLocks, type Locks } from '../../store/locks.js';
 import { getActivePlan } from '../../store/repos/plans.repo.js';
 import type { Sql } from '../../store/sql.js';
 import { type ConnectorFactory, connectorFactory } from '../connectors.js';
@@ -49,6 +49,8 @@ export interface PipelineContext {
   store: Store;
   queues: Queues;
   connectors: ConnectorFactory;
+  /** Named locks across processes (one push-driven sync pass per tenant at a time). */
+  locks: Locks;
   logger: Logger;
   now: () => Date;
   timing: PipelineTiming;
@@ -66,8 +68,10 @@ export interface PipelineDeps {
 
 export function pipelineContext(deps: PipelineDeps): PipelineContext {
   const now = deps.now ?? (() => new Date());
+  const locks = createLocks(deps.store);
   return {
     store: deps.store,
+    locks,
     queues: deps.queues,
     logger: deps.logger,
     now,
@@ -77,7 +81,7 @@ export function pipelineContext(deps: PipelineDeps): PipelineContext {
       connectorFactory({
         store: deps.store,
         keyring: deps.keyring,
-        locks: createLocks(deps.store),
+        locks,
         logger: deps.logger,
         now,
       }),
