@@ -3,12 +3,17 @@
 // enqueue in the webhook route, a flushed or restarted Redis, and a worker that died
 // with a sync job. Runs on worker start-up and on a timer (not as a queued job: it must
 // work precisely when the queue has lost its jobs). Bounded per tenant and round.
+// Recalculations the same way: a dirty mark (recalc_dirty) whose latest change is older
+// than the threshold gets its recalc job again (a job that still exists absorbs the add).
 import type { Logger } from '../log.js';
 import type { TenantId } from '../store/ids.js';
 import { openInbox } from '../store/repos/inbox.repo.js';
+import { staleDirty } from '../store/repos/recalc-dirty.repo.js';
 import { listTenants } from '../store/repos/tenants.repo.js';
 import type { Sql } from '../store/sql.js';
 import { chunks, handOver, SYNC_BATCH } from './inbox-intake.js';
+import { DEFAULT_TIMING } from './pipeline/context.js';
+import { enqueueRecalc } from './pipeline/enqueue.js';
 import type { Queues } from './queue-factory.js';
 
 export interface ReconcileOptions {
@@ -25,6 +30,8 @@ export interface ReconcileCounts {
   requeued: number;
   /** Rows whose enqueue failed this round (they stay open for the next). */
   failed: number;
+  /** Recalculations (stale dirty marks) handed to the queue again. */
+  recalcs: number;
 }
 
 export const RECONCILE_DEFAULTS = { intervalMs: 30_000, staleAfterMs: 60_000, maxRowsPerTenant: 500 };
@@ -35,7 +42,7 @@ export async function reconcileTenantInbox(
   queues: Queues,
   tenantId: TenantId,
   opts: ReconcileOptions = {},
-): Promise<{ requeued: number; failed: number }> {
+): Promise<{ requeued: number; failed: number; recalcs: number }> {
   const now = (opts.now ?? (() => new Date()))();
   const staleBefore = new Date(now.getTime() - (opts.staleAfterMs ?? RECONCILE_DEFAULTS.staleAfterMs));
   const rows = await openInbox(
@@ -59,7 +66,19 @@ export async function reconcileTenantInbox(
       break;
     }
   }
-  return { requeued, failed };
+  let recalcs = 0;
+  if (failed === 0) {
+    const limit = opts.maxRowsPerTenant ?? RECONCILE_DEFAULTS.maxRowsPerTenant;
+    for (const m of await staleDirty(sql, tenantId, staleBefore, limit)) {
+      try {
+        await enqueueRecalc({ queues, timing: DEFAULT_TIMING }, tenantId, m.partnerId, m.period);
+        recalcs++;
+      } catch {
+        break; // the queue is down: next round
+      }
+    }
+  }
+  return { requeued, failed, recalcs };
 }
 
 /** Every tenant once. */
@@ -69,11 +88,12 @@ export async function reconcileInbox(
   opts: ReconcileOptions = {},
 ): Promise<ReconcileCounts> {
   const tenants = await listTenants(sql);
-  const total: ReconcileCounts = { tenants: tenants.length, requeued: 0, failed: 0 };
+  const total: ReconcileCounts = { tenants: tenants.length, requeued: 0, failed: 0, recalcs: 0 };
   for (const t of tenants) {
     const r = await reconcileTenantInbox(sql, queues, t.id, opts);
     total.requeued += r.requeued;
     total.failed += r.failed;
+    total.recalcs += r.recalcs;
     if (r.failed > 0) break;
   }
   return total;
@@ -99,7 +119,8 @@ export function startInboxReconciler(
     running ??= (async () => {
       try {
         const counts = await reconcileInbox(deps.sql, deps.queues, opts);
-        if (counts.requeued > 0 || counts.failed > 0) deps.logger.info(counts, 'inbox reconciled');
+        if (counts.requeued > 0 || counts.failed > 0 || counts.recalcs > 0)
+          deps.logger.info(counts, 'inbox reconciled');
         else deps.logger.debug(counts, 'inbox reconciled');
         await opts.afterRound?.();
         return counts;

@@ -15,27 +15,35 @@ export class LockTimeoutError extends Error {}
 export function createLocks(store: Store): Locks {
   if (store.db.kind === 'embedded') return inProcessLocks();
   const db = store.db;
+  // Waiters of this process queue in memory first, so at most one of them per key holds
+  // a pooled connection (polling for the advisory lock) while the others wait for free.
+  const local = inProcessLocks();
   return {
     async withLock(key, fn, opts = {}) {
-      const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
-      return db.session(async (s) => {
-        for (;;) {
-          const [row] = await s.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [
-            key,
-          ]);
-          if (row?.ok) break;
-          if (Date.now() > deadline)
-            throw new LockTimeoutError(`lock "${key}" not acquired within ${opts.timeoutMs ?? 30_000} ms`);
-          await new Promise((r) => setTimeout(r, 25 + Math.random() * 50));
-        }
-        try {
-          return await fn();
-        } finally {
-          await s.query('select pg_advisory_unlock(hashtext($1))', [key]);
-        }
-      });
+      const timeoutMs = opts.timeoutMs ?? 30_000;
+      const deadline = Date.now() + timeoutMs;
+      return local.withLock(key, () => advisory(key, deadline, timeoutMs, fn), { timeoutMs });
     },
   };
+
+  function advisory<T>(key: string, deadline: number, timeoutMs: number, fn: () => Promise<T>) {
+    return db.session(async (s) => {
+      for (;;) {
+        const [row] = await s.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [
+          key,
+        ]);
+        if (row?.ok) break;
+        if (Date.now() > deadline)
+          throw new LockTimeoutError(`lock "${key}" not acquired within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 25 + Math.random() * 50));
+      }
+      try {
+        return await fn();
+      } finally {
+        await s.query('select pg_advisory_unlock(hashtext($1))', [key]);
+      }
+    });
+  }
 }
 
 function inProcessLocks(): Locks {

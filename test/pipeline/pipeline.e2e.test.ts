@@ -1,9 +1,10 @@
 // The live pipeline end to end on real infrastructure with the Zoho sandbox as the
 // CRM: full sync → scoring → write-back equal to a from-scratch score(); a deal won
 // in the CRM → sync(eventIds) → recalc → rerank → write-back; bursts coalesced;
-// unchanged results cost no CRM write.
+// unchanged results cost no CRM write; a recalculation lost with the queue comes back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PartnerResult } from '../../src/core/index.js';
+import { reconcileTenantInbox } from '../../src/jobs/inbox-reconciler.js';
 import { recordInbox } from '../../src/store/repos/inbox.repo.js';
 import { countWriteback } from '../../src/store/repos/pipeline-results.repo.js';
 import { listResults } from '../../src/store/repos/results.repo.js';
@@ -134,6 +135,36 @@ describe.each(backends)('live pipeline against the Zoho sandbox ($name)', ({ sto
     expect(Number(run.progress.recalcs)).toBeGreaterThanOrEqual(1);
     await h.idle();
     const after = (await listResults(h.store.db, h.tenantId, PERIOD)).find((r) => r.partnerId === partnerId)!;
+    expect((after.result as PartnerResult).metrics.revenue!.dealIds).toContain(dealId);
+    await expectEqualToFromScratch(h);
+  });
+
+  it('a recalculation lost with the queue (flushed after the sync) is woken again by the reconciler from its dirty mark', async () => {
+    const { dealId, partnerId } = openDealInPeriod(h);
+    const recalc = h.queues.queue('recalc');
+    await recalc.pause();
+    try {
+      h.sb.setDealStage(dealId, 'Closed Won');
+      const eventId = await push(h, `lost-${dealId}`, dealId);
+      await h.queues.add('sync', { tenantId: h.tenantId, eventIds: [eventId] });
+      const synced = async () =>
+        (await h.store.db.query('select 1 from inbox where id = $1 and status = $2', [eventId, 'done']))
+          .length;
+      while (!(await synced())) await new Promise((r) => setTimeout(r, 50));
+      await recalc.obliterate({ force: true }); // the queue loses the recalc job
+    } finally {
+      await recalc.resume();
+    }
+    await h.idle();
+    const stale = (await listResults(h.store.db, h.tenantId, PERIOD)).find((r) => r.partnerId === partnerId)!;
+    expect((stale.result as PartnerResult).metrics.revenue!.dealIds ?? []).not.toContain(dealId);
+    // A fresh mark is left alone (its job may still be waiting); one past the threshold is woken.
+    expect((await reconcileTenantInbox(h.store.db, h.queues, h.tenantId)).recalcs).toBe(0);
+    const later = new Date(Date.now() + 120_000);
+    const r = await reconcileTenantInbox(h.store.db, h.queues, h.tenantId, { now: () => later });
+    expect(r.recalcs).toBeGreaterThanOrEqual(1);
+    await h.idle();
+    const after = (await listResults(h.store.db, h.tenantId, PERIOD)).find((x) => x.partnerId === partnerId)!;
     expect((after.result as PartnerResult).metrics.revenue!.dealIds).toContain(dealId);
     await expectEqualToFromScratch(h);
   });

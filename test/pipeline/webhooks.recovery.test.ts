@@ -83,6 +83,7 @@ describe('push intake when the queue fails', () => {
     expect(await reconcileTenantInbox(rig.store.db, rig.queues, tenantId, { staleAfterMs: 0 })).toEqual({
       requeued: 0,
       failed: 1,
+      recalcs: 0,
     });
 
     await proxy.up();
@@ -91,6 +92,7 @@ describe('push intake when the queue fails', () => {
     expect(await reconcileTenantInbox(rig.store.db, rig.queues, tenantId)).toEqual({
       requeued: 0,
       failed: 0,
+      recalcs: 0,
     });
     // … a stale one is handed over.
     const counts = await reconcileInbox(rig.store.db, rig.queues, { staleAfterMs: 0 });

@@ -9,6 +9,7 @@ import { affectedByDealChange } from '../../pipeline/affected.js';
 import type { TenantId } from '../../store/ids.js';
 import { closedPeriods } from '../../store/repos/pipeline-results.repo.js';
 import { addQuarantine } from '../../store/repos/quarantine.repo.js';
+import { markDirty } from '../../store/repos/recalc-dirty.repo.js';
 import { softDelete, upsertAccounts, upsertDeals, upsertPartners } from '../../store/repos/records.repo.js';
 import type { Sql } from '../../store/sql.js';
 import { type ActivePlan, currentPeriod, type PipelineContext } from './context.js';
@@ -183,6 +184,8 @@ export async function enqueueTouched(
   for (const { partnerId, period } of touched.pairs.values())
     put(partnerId, closed.has(period) ? current : period);
   for (const partnerId of touched.partnersNow) put(partnerId, current);
+  // Marked before enqueueing: a job that finds no mark has nothing to do (recalc.worker.ts).
+  await markDirty(ctx.store.db, tenantId, [...targets.values()]);
   // The current period first: it is what the partner's CRM record shows. Other periods
   // (a deal dated next quarter, history) wait behind it, so a push is never stuck
   // behind a backlog of recalculations the CRM does not display.

@@ -7,7 +7,7 @@ import type { Logger } from '../../log.js';
 import type { Keyring } from '../../secrets/keyring.js';
 import type { Store } from '../../store/database.js';
 import type { TenantId } from '../../store/ids.js';
-import { createLocks } from '../../store/locks.js';
+import { createLocks, type Locks } from '../../store/locks.js';
 import { getActivePlan } from '../../store/repos/plans.repo.js';
 import type { Sql } from '../../store/sql.js';
 import { type ConnectorFactory, connectorFactory } from '../connectors.js';
@@ -16,6 +16,13 @@ import type { Queues } from '../queue-factory.js';
 export interface PipelineTiming {
   /** A burst of changes for one partner-period within this window → one recalculation. */
   recalcDelayMs: number;
+  /**
+   * A recalculation waits while push rows received before its latest change are still
+   * unsynced (a burst in progress: they may touch the same partner again), looking
+   * again every `recalcRecheckMs`, but never longer than this after its oldest change.
+   */
+  recalcMaxWaitMs: number;
+  recalcRecheckMs: number;
   /** Rank awards of a period are re-evaluated once per window. */
   rerankDelayMs: number;
   /** Changed results of a tenant are written back together, once per window. */
@@ -29,6 +36,8 @@ export interface PipelineTiming {
 
 export const DEFAULT_TIMING: PipelineTiming = {
   recalcDelayMs: 250,
+  recalcMaxWaitMs: 60_000,
+  recalcRecheckMs: 500,
   rerankDelayMs: 500,
   writebackDelayMs: 250,
   parkMs: 10 * 60_000,
@@ -40,6 +49,8 @@ export interface PipelineContext {
   store: Store;
   queues: Queues;
   connectors: ConnectorFactory;
+  /** Named locks across processes (one push-driven sync pass per tenant at a time). */
+  locks: Locks;
   logger: Logger;
   now: () => Date;
   timing: PipelineTiming;
@@ -57,8 +68,10 @@ export interface PipelineDeps {
 
 export function pipelineContext(deps: PipelineDeps): PipelineContext {
   const now = deps.now ?? (() => new Date());
+  const locks = createLocks(deps.store);
   return {
     store: deps.store,
+    locks,
     queues: deps.queues,
     logger: deps.logger,
     now,
@@ -68,7 +81,7 @@ export function pipelineContext(deps: PipelineDeps): PipelineContext {
       connectorFactory({
         store: deps.store,
         keyring: deps.keyring,
-        locks: createLocks(deps.store),
+        locks,
         logger: deps.logger,
         now,
       }),

@@ -10,7 +10,7 @@ import type { PipelineContext } from './context.js';
 const part = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, (c) => `~${c.charCodeAt(0).toString(16)}`);
 
 export async function enqueueRecalc(
-  ctx: PipelineContext,
+  ctx: Pick<PipelineContext, 'queues' | 'timing'>,
   tenantId: TenantId,
   partnerId: string,
   period: string,

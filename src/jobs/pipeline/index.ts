@@ -10,7 +10,7 @@ export { type PipelineContext, type PipelineDeps, pipelineContext } from './cont
 export function startPipelineWorkers(ctx: PipelineContext) {
   return [
     ctx.queues.worker('sync', (job, token) => processSync(ctx, job, token), { concurrency: 2 }),
-    ctx.queues.worker('recalc', (job) => processRecalc(ctx, job), { concurrency: 4 }),
+    ctx.queues.worker('recalc', (job, token) => processRecalc(ctx, job, token), { concurrency: 4 }),
     ctx.queues.worker('rerank', (job) => processRerank(ctx, job), { concurrency: 2 }),
     ctx.queues.worker('writeback', (job, token) => processWriteback(ctx, job, token), { concurrency: 2 }),
   ];

@@ -2,7 +2,8 @@
 // - `eventIds`: the inbox rows of pushes → re-read exactly those deals (partner and
 //   account events: an incremental read since the cursor) → upsert → recalculations
 //   of the affected partner-periods; the rows are marked done (rows already done are
-//   skipped, so a repeated job costs nothing).
+//   skipped, so a repeated job costs nothing). One such pass per tenant at a time, and
+//   it takes the tenant's other open rows along.
 // - incremental (neither): everything modified since the last sync started, deletions
 //   included; the safety net for missed pushes.
 // - a run (`runId`; `full: true` without one starts a run): a full sync or a full
@@ -11,7 +12,7 @@ import type { Job } from 'bullmq';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import { type CrmConnector, CrmError } from '../../../connectors/contract.js';
 import type { TenantId } from '../../store/ids.js';
-import { getInboxRows, markInbox, openInbox } from '../../store/repos/inbox.repo.js';
+import { getInboxRows, type InboxRow, markInbox, openInbox } from '../../store/repos/inbox.repo.js';
 import { createRun, finishRun, getRun, noteRunError } from '../../store/repos/runs.repo.js';
 import { getSyncStates } from '../../store/repos/settings.repo.js';
 import type { Payload } from '../queues.js';
@@ -87,12 +88,30 @@ export async function syncEvents(
   connector: CrmConnector,
   eventIds: string[],
 ) {
+  const ownOpen = async () =>
+    (await getInboxRows(ctx.store.db, tenantId, eventIds)).filter((r) => r.status !== 'done');
+  if ((await ownOpen()).length === 0) return { events: 0, recalcs: 0 };
+  // One pass per tenant at a time: a pass takes every open row along, so two at once
+  // would read the same deals twice. A job that waited finds its rows done by the pass
+  // before it (costs nothing), or takes along everything that arrived meanwhile.
+  return ctx.locks.withLock(
+    `sync-events.${tenantId}`,
+    async () => {
+      const own = await ownOpen();
+      if (own.length === 0) return { events: 0, recalcs: 0 };
+      return syncPass(ctx, tenantId, connector, own);
+    },
+    // Longer than a pass of BURST_ROWS; past it the job fails and retries (its rows stay open).
+    { timeoutMs: 60_000 },
+  );
+}
+
+/** One pass: the rows named plus the tenant's other open rows → upsert → recalculations → rows done. */
+async function syncPass(ctx: PipelineContext, tenantId: TenantId, connector: CrmConnector, own: InboxRow[]) {
   const db = ctx.store.db;
-  const own = (await getInboxRows(db, tenantId, eventIds)).filter((r) => r.status !== 'done');
-  if (own.length === 0) return { events: 0, recalcs: 0 };
   // A burst of pushes is one job per push: take the tenant's other open rows along, so
   // the first job of a burst does the work of many (the later ones find their rows done
-  // and cost nothing) and a partner is recalculated once per pass, not once per push.
+  // and cost nothing) and a partner is marked for recalculation once per pass, not per push.
   const seen = new Set(own.map((r) => r.id));
   const rows = [...own, ...(await openInbox(db, tenantId, BURST_ROWS)).filter((r) => !seen.has(r.id))];
   const plan = await activePlan(db, tenantId);
