@@ -1,4 +1,4 @@
-// `npm run chaos [-- --quick] [--seed N] [--kills N]`: a deployment of one api and two
+// `npm run chaos [-- --quick] [--seed N] [--kills N] [--only kill,redis,postgres,crm,clock]`: a deployment of one api and two
 // worker processes on a Redis and a PostgreSQL of its own (temporary, on free ports),
 // the Zoho sandbox with 2,000 partners as the CRM; then, one after the other: kill -9 of
 // workers at random points of full sync + scoring + write-back runs (20 times; seeded),
@@ -13,7 +13,15 @@ import { seededRandom } from '../src/lib/seeded-random.js';
 import { freezePeriod } from '../test/pipeline/freeze.js';
 import { type Cluster, startCluster } from '../test/pipeline/helpers/cluster.js';
 import { PAYING_PLAN_SOURCE } from '../test/pipeline/pipeline.harness.js';
-import { problems, type Trial, workerKill } from './chaos/scenarios.js';
+import {
+  clockJump,
+  crmDown,
+  postgresRestart,
+  problems,
+  redisRestart,
+  type Trial,
+  workerKill,
+} from './chaos/scenarios.js';
 import { ownPostgres, ownRedis } from './chaos/services.js';
 
 const { values } = parseArgs({
@@ -22,11 +30,12 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     kills: { type: 'string' },
     partners: { type: 'string' },
+    only: { type: 'string' },
   },
 });
 const quick = values.quick === true;
 const seed = values.seed ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
-const kills = Number(values.kills ?? (quick ? 3 : 20));
+let kills = Number(values.kills ?? (quick ? 3 : 20));
 const partners = Number(values.partners ?? (quick ? 500 : 2000));
 for (const [name, v] of [
   ['seed', seed],
@@ -35,6 +44,16 @@ for (const [name, v] of [
 ] as const) {
   if (!Number.isInteger(v) || v < 0) {
     console.error(`--${name} must be a whole number ≥ 0, not "${v}"`);
+    process.exit(2);
+  }
+}
+const SCENARIOS = ['kill', 'redis', 'postgres', 'crm', 'clock'] as const;
+const only = new Set((values.only ?? SCENARIOS.join(',')).split(',').filter(Boolean));
+for (const name of only) {
+  if (!(SCENARIOS as readonly string[]).includes(name)) {
+    console.error(
+      `--only takes a comma-separated list of ${SCENARIOS.join(', ')}; "${name}" is none of them`,
+    );
     process.exit(2);
   }
 }
@@ -82,13 +101,33 @@ try {
   if (baseline.length) throw new Error(`not consistent before any fault: ${baseline.join('; ')}`);
   log(`first full run ${baselineMs} ms; consistent`);
 
+  if (!only.has('kill')) kills = 0;
   const kill: Row = { scenario: `kill -9 of workers during a full run (×${kills})`, trials: [] };
-  rows.push(kill);
+  if (kills > 0) rows.push(kill);
   for (let i = 0; i < kills; i++) {
     const t = await workerKill(c, rnd, baselineMs);
     kill.trials.push(t);
     log(`kill ${i + 1}/${kills}: ${t.ok ? 'ok' : 'FAILED'} in ${t.recoverMs} ms — ${t.note}`);
   }
+  const once = async (key: (typeof SCENARIOS)[number], scenario: string, trial: () => Promise<Trial>) => {
+    if (!only.has(key)) return;
+    log(`${scenario} …`);
+    const t = await trial();
+    rows.push({ scenario, trials: [t] });
+    log(`${scenario}: ${t.ok ? 'ok' : 'FAILED'} in ${t.recoverMs} ms — ${t.note}`);
+  };
+  const cluster = c;
+  await once('redis', 'Redis restarted without persistence', () =>
+    redisRestart(cluster, rnd, baselineMs, redis),
+  );
+  await once('postgres', 'PostgreSQL crashed and restarted', () =>
+    postgresRestart(cluster, rnd, baselineMs, pg, quick ? 3000 : 10_000),
+  );
+  const crmDownMs = quick ? 15_000 : 60_000;
+  await once('crm', `CRM down for ${crmDownMs / 1000} s`, () => crmDown(cluster, rnd, baselineMs, crmDownMs));
+  await once('clock', 'clock jump across a period end', () =>
+    clockJump(cluster, partners, quick ? 150_000 : 300_000),
+  );
 } catch (err) {
   log(`aborted: ${(err as Error).stack}`);
   exit = 1;

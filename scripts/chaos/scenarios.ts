@@ -8,6 +8,7 @@ import { inboxCounts } from '../../src/store/repos/inbox.repo.js';
 import { getRun } from '../../src/store/repos/runs.repo.js';
 import type { Cluster, CrmCheck } from '../../test/pipeline/helpers/cluster.js';
 import type { ServeProcess } from '../../test/runtime/helpers/serve-process.js';
+import type { OwnPostgres, OwnRedis } from './services.js';
 
 export interface Trial {
   ok: boolean;
@@ -60,6 +61,21 @@ export function salesWork(c: Cluster, rnd: () => number, opts: { share: number; 
   return { partners: bumped.size, lost };
 }
 
+/** What a stuck run looks like from outside: its row, its job, the workers' last words. */
+export async function diagnose(c: Cluster, runId: string): Promise<string> {
+  const run = await getRun(c.store.db, c.tenantId, runId).catch((e: Error) => e.message);
+  const job = await c.queues
+    .queue('sync')
+    .getJob(`run.${c.tenantId}.${runId}`)
+    .catch(() => undefined);
+  const state = job ? await job.getState() : 'no job';
+  const logs = c
+    .live('worker')
+    .map((w) => `--- worker ${w.pid}\n${w.logs().split('\n').slice(-15).join('\n')}`)
+    .join('\n');
+  return `run ${JSON.stringify(run)}\njob ${state} attemptsMade=${job?.attemptsMade} stalled=${job?.stalledCounter} reason=${job?.failedReason}\n${logs}`;
+}
+
 async function stageOf(c: Cluster, runId: string): Promise<string> {
   const run = await getRun(c.store.db, c.tenantId, runId);
   return run?.status === 'running' ? String(run.progress.stage ?? 'started') : (run?.status ?? '?');
@@ -87,4 +103,150 @@ export async function workerKill(c: Cluster, rnd: () => number, baselineMs: numb
     recoverMs,
     note: `killed ${victims.length}/${workers.length} at ${stage} (${work.partners} partners changed)${wrong.length ? `: ${wrong.join('; ')}` : ''}`,
   };
+}
+
+/** Waits (bounded) until `done` holds; returns the milliseconds it took. */
+async function until(what: string, done: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+    await sleep(500);
+  }
+}
+
+/**
+ * A fault in the middle of a full run with pushes arriving: `fault` breaks something and
+ * repairs it (or not); then the run must finish and everything be consistent again.
+ */
+async function duringRun(
+  c: Cluster,
+  rnd: () => number,
+  baselineMs: number,
+  fault: () => Promise<string>,
+  timeoutMs: number,
+): Promise<Trial> {
+  const work = salesWork(c, rnd, { share: 0.2, lost: 3 });
+  const { runId } = await c.request('full');
+  await sleep(Math.floor(baselineMs * (0.2 + 0.5 * rnd())));
+  const stage = await stageOf(c, runId);
+  const what = await fault();
+  const repairedAt = Date.now();
+  try {
+    const run = await c.wait(runId, timeoutMs);
+    await c.idle(timeoutMs);
+    const recoverMs = Date.now() - repairedAt;
+    const wrong = await problems(c);
+    if (run.status !== 'done') wrong.unshift(`run ${run.status}: ${run.error}`);
+    return {
+      ok: wrong.length === 0,
+      recoverMs,
+      note: `${what} at ${stage} (${work.partners} partners changed, pushes on)${wrong.length ? `: ${wrong.join('; ')}` : ''}`,
+    };
+  } catch (err) {
+    process.stderr.write(`chaos: ${what}: stuck\n${await diagnose(c, runId)}\n`);
+    return {
+      ok: false,
+      recoverMs: Date.now() - repairedAt,
+      note: `${what} at ${stage}: ${(err as Error).message}`,
+    };
+  }
+}
+
+export function redisRestart(c: Cluster, rnd: () => number, baselineMs: number, redis: OwnRedis) {
+  return duringRun(
+    c,
+    rnd,
+    baselineMs,
+    async () => {
+      await redis.restart();
+      return 'Redis killed and restarted empty';
+    },
+    180_000,
+  );
+}
+
+export function postgresRestart(
+  c: Cluster,
+  rnd: () => number,
+  baselineMs: number,
+  pg: OwnPostgres,
+  downMs: number,
+) {
+  return duringRun(
+    c,
+    rnd,
+    baselineMs,
+    async () => {
+      await pg.crash();
+      await sleep(downMs);
+      await pg.start();
+      return `PostgreSQL crashed, back after ${downMs / 1000} s`;
+    },
+    180_000,
+  );
+}
+
+export function crmDown(c: Cluster, rnd: () => number, baselineMs: number, downMs: number) {
+  return duringRun(
+    c,
+    rnd,
+    baselineMs,
+    async () => {
+      const port = Number(new URL(c.sb.url).port);
+      await c.sb.close();
+      await sleep(downMs);
+      await c.sb.listen(port, '127.0.0.1');
+      return `CRM unreachable for ${downMs / 1000} s`;
+    },
+    300_000,
+  );
+}
+
+/**
+ * The clock jumps from mid-Q4 to after Q4's end plus the grace period: Q4 is frozen once
+ * (each partner one statement), the CRM shows 2027-Q1 as a from-scratch run scores it,
+ * and a Q4 deal lost afterwards becomes one clawback in Q1.
+ */
+export async function clockJump(c: Cluster, partners: number, timeoutMs: number): Promise<Trial> {
+  const to = '2027-01-06T12:00:00Z';
+  await c.setClock(to);
+  const jumpedAt = Date.now();
+  const statements = async () =>
+    Number(
+      (
+        await c.store.db.query<{ n: string }>(
+          "select count(*) as n from statements where tenant_id = $1 and period = '2026-Q4'",
+          [c.tenantId],
+        )
+      )[0]!.n,
+    );
+  try {
+    await until('2026-Q4 frozen', async () => (await statements()) === partners, timeoutMs);
+    await until('CRM on 2027-Q1', async () => (await problems(c, '2027-Q1')).length === 0, timeoutMs);
+    const recoverMs = Date.now() - jumpedAt;
+    // A won Q4 deal lost after the freeze: one clawback in 2027-Q1, through a push.
+    const won = [...c.sb.org.module('Deals')!.records.values()].find(
+      (d) =>
+        d.Stage === 'Closed Won' &&
+        (d.Channel_Partner as { id: string } | null)?.id &&
+        String(d.Closing_Date) >= '2026-10-01' &&
+        String(d.Closing_Date) <= '2026-12-31',
+    )!;
+    c.sb.userUpdate('Deals', won.id, { Stage: 'Closed Lost' });
+    await until('clawback written', async () => (await problems(c, '2027-Q1')).length === 0, timeoutMs);
+    const check = await c.check('2027-Q1');
+    const wrong = await problems(c, '2027-Q1');
+    if ((await statements()) !== partners) wrong.push('statements changed after the freeze');
+    return {
+      ok: wrong.length === 0,
+      recoverMs,
+      note: `clock ${to}: Q4 frozen once, CRM on 2027-Q1, ${check.adjustments} adjustment(s)${wrong.length ? `: ${wrong.join('; ')}` : ''}`,
+    };
+  } catch (err) {
+    return {
+      ok: false,
+      recoverMs: Date.now() - jumpedAt,
+      note: `clock jump to ${to}: ${(err as Error).message}`,
+    };
+  }
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../../log.js';
 import type { Keyring } from '../../secrets/keyring.js';
 import type { Store } from '../../store/database.js';
 import type { TenantId } from '../../store/ids.js';
-import { createLocks } from '../../store/locks.js';
+import { createLocks, type Locks } from '../../store/locks.js';
 import { getActivePlan } from '../../store/repos/plans.repo.js';
 import type { Sql } from '../../store/sql.js';
 import { type ConnectorFactory, connectorFactory } from '../connectors.js';
@@ -43,6 +43,8 @@ export interface PipelineContext {
   logger: Logger;
   now: () => Date;
   timing: PipelineTiming;
+  /** Cross-process locks (one write-back per tenant at a time). */
+  locks: Locks;
 }
 
 export interface PipelineDeps {
@@ -53,22 +55,25 @@ export interface PipelineDeps {
   now?: () => Date;
   timing?: Partial<PipelineTiming>;
   connectors?: ConnectorFactory;
+  locks?: Locks;
 }
 
 export function pipelineContext(deps: PipelineDeps): PipelineContext {
   const now = deps.now ?? (() => new Date());
+  const locks = deps.locks ?? createLocks(deps.store);
   return {
     store: deps.store,
     queues: deps.queues,
     logger: deps.logger,
     now,
     timing: { ...DEFAULT_TIMING, ...deps.timing },
+    locks,
     connectors:
       deps.connectors ??
       connectorFactory({
         store: deps.store,
         keyring: deps.keyring,
-        locks: createLocks(deps.store),
+        locks,
         logger: deps.logger,
         now,
       }),
