@@ -28,6 +28,11 @@ export async function problems(c: Cluster, period?: string): Promise<string[]> {
   if (check.storedDiffer.length) out.push(`${check.storedDiffer.length} stored results differ`);
   if (check.duplicateAdjustments.length)
     out.push(`${check.duplicateAdjustments.length} partners with a duplicated adjustment`);
+  const died = c.processes.filter((p) => p.child.exitCode !== null);
+  for (const p of died)
+    out.push(
+      `${p.role} ${p.pid} exited with ${p.child.exitCode}: ${p.stderr().trim().split('\n').slice(-3).join(' | ')}`,
+    );
   if ((inbox.pending ?? 0) + (inbox.enqueued ?? 0) + (inbox.failed ?? 0) > 0)
     out.push(`inbox not done: ${JSON.stringify(inbox)}`);
   return out;
@@ -69,9 +74,13 @@ export async function diagnose(c: Cluster, runId: string): Promise<string> {
     .getJob(`run.${c.tenantId}.${runId}`)
     .catch(() => undefined);
   const state = job ? await job.getState() : 'no job';
-  const logs = c
-    .live('worker')
-    .map((w) => `--- worker ${w.pid}\n${w.logs().split('\n').slice(-15).join('\n')}`)
+  const logs = c.processes
+    .filter((p) => p.role === 'worker')
+    .slice(-3)
+    .map(
+      (w) =>
+        `--- worker ${w.pid} (exit ${w.child.exitCode ?? w.child.signalCode ?? 'running'})\n${w.logs().split('\n').slice(-15).join('\n')}`,
+    )
     .join('\n');
   return `run ${JSON.stringify(run)}\njob ${state} attemptsMade=${job?.attemptsMade} stalled=${job?.stalledCounter} reason=${job?.failedReason}\n${logs}`;
 }
@@ -79,30 +88,6 @@ export async function diagnose(c: Cluster, runId: string): Promise<string> {
 async function stageOf(c: Cluster, runId: string): Promise<string> {
   const run = await getRun(c.store.db, c.tenantId, runId);
   return run?.status === 'running' ? String(run.progress.stage ?? 'started') : (run?.status ?? '?');
-}
-
-/** kill -9 of workers at a random point of a full sync + scoring + write-back, then new workers. */
-export async function workerKill(c: Cluster, rnd: () => number, baselineMs: number): Promise<Trial> {
-  const work = salesWork(c, rnd, { share: 0.3, lost: 5 });
-  const { runId } = await c.request('full');
-  await sleep(Math.floor(rnd() * baselineMs));
-  const stage = await stageOf(c, runId);
-  const workers = c.live('worker');
-  // Half the time every worker dies at once; otherwise one of them.
-  const victims: ServeProcess[] = rnd() < 0.5 ? workers : [workers[Math.floor(rnd() * workers.length)]!];
-  await Promise.all(victims.map((w) => w.kill9()));
-  const killedAt = Date.now();
-  await Promise.all(victims.map(() => c.start('worker')));
-  const run = await c.wait(runId, 600_000);
-  await c.idle(300_000);
-  const recoverMs = Date.now() - killedAt;
-  const wrong = await problems(c);
-  if (run.status !== 'done') wrong.unshift(`run ${run.status}: ${run.error}`);
-  return {
-    ok: wrong.length === 0,
-    recoverMs,
-    note: `killed ${victims.length}/${workers.length} at ${stage} (${work.partners} partners changed)${wrong.length ? `: ${wrong.join('; ')}` : ''}`,
-  };
 }
 
 /** Waits (bounded) until `done` holds; returns the milliseconds it took. */
@@ -114,25 +99,36 @@ async function until(what: string, done: () => Promise<boolean>, timeoutMs: numb
   }
 }
 
+/** The phases of a full run, as its progress names them. */
+export const STAGES = ['partner', 'account', 'deal', 'scoring', 'writeback'] as const;
+
 /**
- * A fault in the middle of a full run with pushes arriving: `fault` breaks something and
- * repairs it (or not); then the run must finish and everything be consistent again.
+ * A fault in the middle of a full run while pushes arrive: the run is started, and when
+ * it reaches a randomly chosen phase (plus up to 300 ms) `fault` breaks something (and
+ * repairs it, or not). Then the run must finish and everything be consistent again.
  */
 async function duringRun(
   c: Cluster,
   rnd: () => number,
-  baselineMs: number,
   fault: () => Promise<string>,
   timeoutMs: number,
 ): Promise<Trial> {
-  const work = salesWork(c, rnd, { share: 0.2, lost: 3 });
+  const work = salesWork(c, rnd, { share: 0.3, lost: 3 });
+  const target = STAGES[Math.floor(rnd() * STAGES.length)]!;
+  const extra = Math.floor(rnd() * 300);
   const { runId } = await c.request('full');
-  await sleep(Math.floor(baselineMs * (0.2 + 0.5 * rnd())));
-  const stage = await stageOf(c, runId);
+  let stage = await stageOf(c, runId);
+  while (stage !== 'done' && stage !== 'failed' && STAGES.indexOf(stage as never) < STAGES.indexOf(target)) {
+    await sleep(20);
+    stage = await stageOf(c, runId);
+  }
+  await sleep(extra);
+  stage = await stageOf(c, runId);
   const what = await fault();
   const repairedAt = Date.now();
   try {
     const run = await c.wait(runId, timeoutMs);
+    const runMs = Date.now() - repairedAt;
     await c.idle(timeoutMs);
     const recoverMs = Date.now() - repairedAt;
     const wrong = await problems(c);
@@ -140,7 +136,7 @@ async function duringRun(
     return {
       ok: wrong.length === 0,
       recoverMs,
-      note: `${what} at ${stage} (${work.partners} partners changed, pushes on)${wrong.length ? `: ${wrong.join('; ')}` : ''}`,
+      note: `${what} at ${stage} (run done after ${(runMs / 1000).toFixed(1)} s; ${work.partners} partners changed, pushes on)${wrong.length ? `: ${wrong.join('; ')}` : ''}`,
     };
   } catch (err) {
     process.stderr.write(`chaos: ${what}: stuck\n${await diagnose(c, runId)}\n`);
@@ -152,11 +148,26 @@ async function duringRun(
   }
 }
 
-export function redisRestart(c: Cluster, rnd: () => number, baselineMs: number, redis: OwnRedis) {
+/** kill -9 of workers (one, or all at once) at a random point of a full run; new workers start. */
+export function workerKill(c: Cluster, rnd: () => number) {
   return duringRun(
     c,
     rnd,
-    baselineMs,
+    async () => {
+      const workers = c.live('worker');
+      const victims: ServeProcess[] = rnd() < 0.5 ? workers : [workers[Math.floor(rnd() * workers.length)]!];
+      await Promise.all(victims.map((w) => w.kill9()));
+      await Promise.all(victims.map(() => c.start('worker')));
+      return `kill -9 of ${victims.length}/${workers.length} workers`;
+    },
+    300_000,
+  );
+}
+
+export function redisRestart(c: Cluster, rnd: () => number, redis: OwnRedis) {
+  return duringRun(
+    c,
+    rnd,
     async () => {
       await redis.restart();
       return 'Redis killed and restarted empty';
@@ -165,17 +176,10 @@ export function redisRestart(c: Cluster, rnd: () => number, baselineMs: number, 
   );
 }
 
-export function postgresRestart(
-  c: Cluster,
-  rnd: () => number,
-  baselineMs: number,
-  pg: OwnPostgres,
-  downMs: number,
-) {
+export function postgresRestart(c: Cluster, rnd: () => number, pg: OwnPostgres, downMs: number) {
   return duringRun(
     c,
     rnd,
-    baselineMs,
     async () => {
       await pg.crash();
       await sleep(downMs);
@@ -186,11 +190,10 @@ export function postgresRestart(
   );
 }
 
-export function crmDown(c: Cluster, rnd: () => number, baselineMs: number, downMs: number) {
+export function crmDown(c: Cluster, rnd: () => number, downMs: number) {
   return duringRun(
     c,
     rnd,
-    baselineMs,
     async () => {
       const port = Number(new URL(c.sb.url).port);
       await c.sb.close();

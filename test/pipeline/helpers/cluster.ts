@@ -49,6 +49,8 @@ export interface ClusterOptions {
   /** A PostgreSQL maintenance database URL; the cluster creates (and drops) its own database there. */
   pgAdminUrl?: string;
   planSource?: string;
+  /** Tenant settings besides the sandbox connection's. */
+  settings?: Record<string, unknown>;
   /** Extra environment of every process. */
   env?: Record<string, string>;
 }
@@ -95,12 +97,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const prefix = randomPrefix();
   const queues = createQueues({ kind: 'redis', url: redisUrl, prefix });
   const keyring = parseKeyring(TEST_KEYS);
-  const tenant = await addTenant(
-    store.db,
-    keyring,
-    zohoSandboxTenant(sb, `cluster-${randomBytes(4).toString('hex')}`),
-    'test',
-  );
+  const input = zohoSandboxTenant(sb, `cluster-${randomBytes(4).toString('hex')}`);
+  input.settings = { ...input.settings, ...opts.settings };
+  const tenant = await addTenant(store.db, keyring, input, 'test');
   const uploaded = await uploadPlan(store.db, tenant.id, opts.planSource ?? PLAN_SOURCE, 'yaml', 'test', {
     activate: true,
   });
