@@ -12,7 +12,7 @@ import type { OwnPostgres, OwnRedis } from './services.js';
 
 export interface Trial {
   ok: boolean;
-  /** From the fault (or its end, for an outage) until everything was consistent again. */
+  /** From the fault (a kill, a restart) or the end of an outage until everything was consistent again. */
   recoverMs: number;
   note: string;
 }
@@ -112,6 +112,8 @@ async function duringRun(
   rnd: () => number,
   fault: () => Promise<string>,
   timeoutMs: number,
+  /** Recovery counts from the fault's start (a kill) or its end (an outage). */
+  from: 'start' | 'end',
 ): Promise<Trial> {
   const work = salesWork(c, rnd, { share: 0.3, lost: 3 });
   const target = STAGES[Math.floor(rnd() * STAGES.length)]!;
@@ -124,8 +126,9 @@ async function duringRun(
   }
   await sleep(extra);
   stage = await stageOf(c, runId);
+  const startedAt = Date.now();
   const what = await fault();
-  const repairedAt = Date.now();
+  const repairedAt = from === 'start' ? startedAt : Date.now();
   try {
     const run = await c.wait(runId, timeoutMs);
     const runMs = Date.now() - repairedAt;
@@ -161,6 +164,7 @@ export function workerKill(c: Cluster, rnd: () => number) {
       return `kill -9 of ${victims.length}/${workers.length} workers`;
     },
     300_000,
+    'start',
   );
 }
 
@@ -173,6 +177,7 @@ export function redisRestart(c: Cluster, rnd: () => number, redis: OwnRedis) {
       return 'Redis killed and restarted empty';
     },
     180_000,
+    'start',
   );
 }
 
@@ -187,6 +192,7 @@ export function postgresRestart(c: Cluster, rnd: () => number, pg: OwnPostgres, 
       return `PostgreSQL crashed, back after ${downMs / 1000} s`;
     },
     180_000,
+    'end',
   );
 }
 
@@ -202,6 +208,7 @@ export function crmDown(c: Cluster, rnd: () => number, downMs: number) {
       return `CRM unreachable for ${downMs / 1000} s`;
     },
     300_000,
+    'end',
   );
 }
 
