@@ -82,4 +82,42 @@ describe('kill -9 of a worker in the middle of a write-back', () => {
     // The batch that was in flight reached the CRM once before the kill and once after.
     expect(Math.max(...c.sb.updateAttempts.values())).toBeGreaterThanOrEqual(2);
   }, 120_000);
+
+  it('a run whose job lost its worker twice (JOB_MAX_STALLS 1: BullMQ fails it) finishes when it is asked for again', async () => {
+    for (const d of [...c.sb.org.module('Deals')!.records.values()].slice(0, 400)) {
+      if (d.Amount != null) c.sb.userUpdate('Deals', d.id, { Amount: Number(d.Amount) + 7 });
+    }
+    c.sb.writeLatencyMs = 1500;
+    const { runId } = await c.request('full');
+    const job = () => c.queues.queue('sync').getJob(`run.${c.tenantId}.${runId}`);
+    const killWhenActive = async (attempt: number) => {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const j = await job();
+        if (j && (await j.isActive()) && (j.attemptsStarted ?? 0) >= attempt) break;
+        if (Date.now() > deadline) throw new Error(`the run's job never ran a ${attempt}. time`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      await c.live('worker')[0]!.kill9();
+      await c.start('worker');
+    };
+    await killWhenActive(1);
+    await killWhenActive(2);
+    const deadline = Date.now() + 30_000;
+    while (!(await (await job())!.isFailed())) {
+      if (Date.now() > deadline) throw new Error('the twice-stalled job did not fail');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect((await getRun(c.store.db, c.tenantId, runId))!.status).toBe('running');
+
+    c.sb.writeLatencyMs = 0;
+    const again = await c.request('full');
+    expect(again.runId).toBe(runId); // joined, and its job retried
+    expect(await c.wait(runId, 60_000)).toMatchObject({ status: 'done', error: null });
+    await c.idle();
+    const check = await c.check();
+    expect(check.mismatched).toEqual([]);
+    expect(check.duplicateAdjustments).toEqual([]);
+  }, 120_000);
 });

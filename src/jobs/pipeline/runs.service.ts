@@ -16,11 +16,18 @@ export async function requestRun(
   // An open run of the same kind is joined (its job re-added: a lost job is revived,
   // an existing one is left alone — same job id).
   const run = await createRun(sql, tenantId, kind, options);
+  const jobId = `run.${tenantId}.${run.runId}`;
   await queues.add(
     'sync',
     { tenantId, runId: run.runId, ...(kind === 'full' ? { full: true } : {}) },
-    { jobId: `run.${tenantId}.${run.runId}` },
+    { jobId },
   );
+  // A job that failed without finishing its run (it lost its worker more than
+  // JOB_MAX_STALLS times) keeps its id, so adding it again is a no-op: retry it instead.
+  if (run.joined) {
+    const job = await queues.queue('sync').getJob(jobId);
+    if (job && (await job.isFailed())) await job.retry('failed');
+  }
   return run;
 }
 
