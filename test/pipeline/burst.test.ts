@@ -22,6 +22,7 @@ import { countWriteback } from '../../src/store/repos/pipeline-results.repo.js';
 import { listResults } from '../../src/store/repos/results.repo.js';
 import { REDIS_URL, randomPrefix } from '../runtime/helpers/redis.js';
 import { createTestStore, type TestStore } from '../runtime/helpers/stores.js';
+import { pipelineIdle } from './helpers/cluster.js';
 import { fromScratchScore, PLAN_SOURCE, zohoSandboxTenant } from './pipeline.harness.js';
 
 const PERIOD = '2026-Q4';
@@ -38,22 +39,7 @@ const clock = { now: new Date('2026-12-15T04:00:00Z') };
 /** Every recalculation that ran to completion: `${partnerId}/${period}`. */
 const recalcs: string[] = [];
 
-async function idle(timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  let quiet = 0;
-  while (quiet < 3) {
-    if (Date.now() > deadline) throw new Error(`pipeline not idle within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-    let busy = 0;
-    for (const n of ['sync', 'recalc', 'rerank', 'writeback'] as const) {
-      const c = await queues.queue(n).getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      busy += Object.values(c).reduce((a, b) => a + b, 0);
-    }
-    const inbox = await inboxCounts(store.db, tenantId);
-    busy += (inbox.pending ?? 0) + (inbox.enqueued ?? 0);
-    quiet = busy === 0 ? quiet + 1 : 0;
-  }
-}
+const idle = (timeoutMs = 60_000) => pipelineIdle(queues, store.db, tenantId, timeoutMs);
 
 const fromScratch = () => fromScratchScore(sb, store.db, tenantId, PERIOD);
 

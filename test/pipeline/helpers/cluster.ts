@@ -25,6 +25,7 @@ import { createLocks } from '../../../src/store/locks.js';
 import { inboxCounts } from '../../../src/store/repos/inbox.repo.js';
 import { listResults } from '../../../src/store/repos/results.repo.js';
 import type { Run, RunKind, RunOptions } from '../../../src/store/repos/runs.repo.js';
+import type { Sql } from '../../../src/store/sql.js';
 import { closedPort, REDIS_URL, randomPrefix } from '../../runtime/helpers/redis.js';
 import { type ServeProcess, type ServeRole, startServe } from '../../runtime/helpers/serve-process.js';
 import { createTestStore, TEST_KEYS, type TestStore } from '../../runtime/helpers/stores.js';
@@ -88,6 +89,24 @@ export interface Cluster {
   /** The CRM and the stored results against a from-scratch run. */
   check(period?: string): Promise<CrmCheck>;
   dispose(): Promise<void>;
+}
+
+/** Waits until no pipeline job waits, runs or is delayed and no inbox row is open, three looks in a row. */
+export async function pipelineIdle(queues: Queues, sql: Sql, tenantId: TenantId, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  let quiet = 0;
+  while (quiet < 3) {
+    if (Date.now() > deadline) throw new Error(`pipeline not idle within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+    let busy = 0;
+    for (const n of ['sync', 'recalc', 'rerank', 'writeback'] as const) {
+      const c = await queues.queue(n).getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      busy += Object.values(c).reduce((a, b) => a + b, 0);
+    }
+    const inbox = await inboxCounts(sql, tenantId);
+    busy += (inbox.pending ?? 0) + (inbox.enqueued ?? 0);
+    quiet = busy === 0 ? quiet + 1 : 0;
+  }
 }
 
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
@@ -178,22 +197,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     setClock,
     request: (kind, options) => requestRun(store.db, queues, tenant.id, kind, options),
     wait: (runId, timeoutMs = 120_000) => waitForRun(store.db, tenant.id, runId, { timeoutMs, pollMs: 100 }),
-    async idle(timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      let quiet = 0;
-      while (quiet < 3) {
-        if (Date.now() > deadline) throw new Error(`pipeline not idle within ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 200));
-        let busy = 0;
-        for (const n of ['sync', 'recalc', 'rerank', 'writeback'] as const) {
-          const c = await queues.queue(n).getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-          busy += Object.values(c).reduce((a, b) => a + b, 0);
-        }
-        const inbox = await inboxCounts(store.db, tenant.id);
-        busy += (inbox.pending ?? 0) + (inbox.enqueued ?? 0);
-        quiet = busy === 0 ? quiet + 1 : 0;
-      }
-    },
+    idle: (timeoutMs = 60_000) => pipelineIdle(queues, store.db, tenant.id, timeoutMs),
     fromScratch: (period = CLUSTER_PERIOD) => fromScratchScore(sb, store.db, tenant.id, period),
     check,
     async dispose() {
