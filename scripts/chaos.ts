@@ -84,7 +84,9 @@ try {
     sandbox: { writeLatencyMs: 150 },
     // The period-close check every minute (default hourly): the clock jump recovers in minutes.
     settings: { closePeriodMinutes: 1 },
-    env: { LOG_LEVEL: 'warn' },
+    // Scoring 2,000 partners holds the event loop for seconds on a loaded machine: a 2 s
+    // lock would lapse under a live worker (a false stall, the job run twice).
+    env: { LOG_LEVEL: 'warn', JOB_LOCK_MS: '5000', JOB_STALLED_CHECK_MS: '2000' },
   });
   await c.start('api');
   await Promise.all([c.start('worker'), c.start('worker')]);
