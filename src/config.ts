@@ -46,6 +46,24 @@ const EnvSchema = z.object({
     .default(256 * 1024),
   /** How long SIGTERM/SIGINT waits for active jobs and requests before closing anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /**
+   * How a killed worker's jobs come back: a job's lock lapses after JOB_LOCK_MS without
+   * renewal (the worker renews it every half of that), and every JOB_STALLED_CHECK_MS a
+   * worker moves lapsed jobs back to waiting. A job that stalls more than JOB_MAX_STALLS
+   * times fails instead.
+   */
+  JOB_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  JOB_STALLED_CHECK_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
+  JOB_MAX_STALLS: z.coerce.number().int().min(0).max(1000).default(1),
+  /** The inbox reconciler: how often it runs, and how old an open row must be to be handed over again. */
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  RECONCILE_STALE_AFTER_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+  /** Tests and chaos runs only: a file whose number (ms) is added to the clock (src/clock.ts). */
+  CLOCK_OFFSET_FILE: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v)),
   /** Key prefix of the queues in Redis (deployments sharing one Redis use different prefixes). */
   QUEUE_PREFIX: z
     .string()
@@ -88,6 +106,11 @@ export interface Config {
   shutdownTimeoutMs: number;
   rateLimitPerMinute: number;
   queuePrefix: string;
+  /** BullMQ worker options (recovery of a killed worker's jobs). */
+  jobs: { lockMs: number; stalledCheckMs: number; maxStalls: number };
+  reconcile: { intervalMs: number; staleAfterMs: number };
+  /** Tests only: the clock-offset file (src/clock.ts); unset in production. */
+  clockOffsetFile: string | undefined;
   /** undefined: the CRM defaults (src/widget-api/embedding.ts). */
   widgetFrameAncestors: string[] | undefined;
   widgetCorsOrigins: string[];
@@ -128,6 +151,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     queuePrefix: e.QUEUE_PREFIX,
+    jobs: { lockMs: e.JOB_LOCK_MS, stalledCheckMs: e.JOB_STALLED_CHECK_MS, maxStalls: e.JOB_MAX_STALLS },
+    clockOffsetFile: e.CLOCK_OFFSET_FILE,
+    reconcile: { intervalMs: e.RECONCILE_INTERVAL_MS, staleAfterMs: e.RECONCILE_STALE_AFTER_MS },
     widgetFrameAncestors: e.WIDGET_FRAME_ANCESTORS,
     widgetCorsOrigins: e.WIDGET_CORS_ORIGINS ?? [],
     widgetSessionTtlMs: e.WIDGET_SESSION_TTL_MINUTES * 60_000,

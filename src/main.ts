@@ -4,6 +4,7 @@
 // shuts down gracefully on SIGTERM/SIGINT within SHUTDOWN_TIMEOUT_MS.
 import { parseArgs } from 'node:util';
 import type { CommandIo } from './cli/io.js';
+import { offsetClock, systemClock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { buildApp } from './http/app.js';
 import { connectorFactory } from './jobs/connectors.js';
@@ -50,6 +51,7 @@ export async function startRuntime(
       ? { kind: 'redis', url: config.redisUrl, prefix: config.queuePrefix }
       : { kind: 'postgres', connection: store.pgConnection },
     throttled(logger, 'queue'),
+    config.jobs,
   );
   logger.info(
     {
@@ -63,7 +65,16 @@ export async function startRuntime(
   // One factory (and one lock table) for the API and the workers of this process.
   const connectors = connectorFactory({ store, keyring, locks: createLocks(store), logger });
   if (opts.role !== 'api') {
-    startWorkers({ queues, store, keyring, logger, connectors, publicUrl: config.publicUrl });
+    startWorkers({
+      queues,
+      store,
+      keyring,
+      logger,
+      connectors,
+      publicUrl: config.publicUrl,
+      reconcile: config.reconcile,
+      now: config.clockOffsetFile ? offsetClock(config.clockOffsetFile) : systemClock,
+    });
   }
 
   // The API serves everything; a worker serves health and metrics only (so

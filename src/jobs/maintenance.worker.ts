@@ -19,6 +19,7 @@ import type { Database } from '../store/sql.js';
 import { type ConnectorFactory, UnknownTenantError } from './connectors.js';
 import { reconcileTenantInbox } from './inbox-reconciler.js';
 import { closePeriods } from './period-close.js';
+import { rollOver } from './period-rollover.js';
 import type { Queues } from './queue-factory.js';
 import type { Payload } from './queues.js';
 import { webhookUrl } from './webhook-url.js';
@@ -112,7 +113,9 @@ export async function runMaintenance(
     }
     case 'close-period': {
       const closed = await closePeriods(ctx.db, tenantId, now);
-      return { task, done: true, detail: { closed } };
+      const froze = closed.some((c) => c.frozen > 0);
+      const rolled = await rollOver(ctx.db, ctx.queues, tenantId, now, froze);
+      return { task, done: true, detail: { closed, ...rolled } };
     }
   }
 }

@@ -19,6 +19,16 @@ const { createPostgresBackend } = require('bullmq/dist/cjs/postgres/index.js') a
   createPostgresBackend: BackendFactory<any, any>;
 };
 
+/** How fast a killed worker's job is handed to another (src/config.ts JOB_*). */
+export interface JobRecovery {
+  lockMs: number;
+  stalledCheckMs: number;
+  maxStalls: number;
+}
+
+/** BullMQ's own defaults (30 s lock, a check every 30 s, one stall allowed). */
+export const DEFAULT_JOB_RECOVERY: JobRecovery = { lockMs: 30_000, stalledCheckMs: 30_000, maxStalls: 1 };
+
 export type QueueBackend =
   | { kind: 'redis'; url: string; prefix?: string }
   | { kind: 'postgres'; connection: PgConnection; schema?: string };
@@ -59,7 +69,16 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   ]).finally(() => clearTimeout(timer));
 }
 
-export function createQueues(backend: QueueBackend, onError: (err: Error) => void = () => undefined): Queues {
+export function createQueues(
+  backend: QueueBackend,
+  onError: (err: Error) => void = () => undefined,
+  recovery: JobRecovery = DEFAULT_JOB_RECOVERY,
+): Queues {
+  const workerOptions = {
+    lockDuration: recovery.lockMs,
+    stalledInterval: recovery.stalledCheckMs,
+    maxStalledCount: recovery.maxStalls,
+  };
   const queues = new Map<QueueName, Queue>();
   const workers: Worker[] = [];
   let producer: Redis | null = null;
@@ -156,6 +175,7 @@ export function createQueues(backend: QueueBackend, onError: (err: Error) => voi
           connection,
           prefix: backend.prefix ?? 'ci',
           concurrency: opts.concurrency ?? 1,
+          ...workerOptions,
         } as never);
       } else {
         w = new Worker(
@@ -164,6 +184,7 @@ export function createQueues(backend: QueueBackend, onError: (err: Error) => voi
           {
             connection: { ...backend.connection, migrate: true, max: 4, schema: backend.schema },
             concurrency: opts.concurrency ?? 1,
+            ...workerOptions,
           } as never,
           createPostgresBackend,
         );

@@ -30,12 +30,20 @@ export const MAINTENANCE_TASKS = Object.keys(SCHEDULE_DEFAULTS) as MaintenanceTa
 
 export const schedulerId = (tenantId: TenantId, task: MaintenanceTask) => `maint.${tenantId}.${task}`;
 
-/** Intervals for one tenant: the defaults, `incrementalSyncMinutes` from its settings. */
+/** Tenant settings that change a task's interval (minutes, 1 – 1440). */
+const INTERVAL_SETTINGS: Partial<Record<MaintenanceTask, string>> = {
+  'incremental-sync': 'incrementalSyncMinutes',
+  'close-period': 'closePeriodMinutes',
+};
+
+/** Intervals for one tenant: the defaults, overridden by its settings (INTERVAL_SETTINGS). */
 export function intervalsFor(settings: Record<string, unknown>): Record<MaintenanceTask, number> {
   const out = { ...SCHEDULE_DEFAULTS };
-  const minutes = settings.incrementalSyncMinutes;
-  if (typeof minutes === 'number' && Number.isFinite(minutes) && minutes >= 1 && minutes <= 24 * 60) {
-    out['incremental-sync'] = Math.round(minutes * MINUTE);
+  for (const [task, key] of Object.entries(INTERVAL_SETTINGS) as [MaintenanceTask, string][]) {
+    const minutes = settings[key];
+    if (typeof minutes === 'number' && Number.isFinite(minutes) && minutes >= 1 && minutes <= 24 * 60) {
+      out[task] = Math.round(minutes * MINUTE);
+    }
   }
   return out;
 }

@@ -5,8 +5,14 @@
 import type { Logger } from '../log.js';
 import type { Database } from '../store/sql.js';
 import type { ConnectorFactory } from './connectors.js';
-import { type ReconcileOptions, type Reconciler, startInboxReconciler } from './inbox-reconciler.js';
+import {
+  RECONCILE_DEFAULTS,
+  type ReconcileOptions,
+  type Reconciler,
+  startInboxReconciler,
+} from './inbox-reconciler.js';
 import { maintenanceProcessor } from './maintenance.worker.js';
+import { reviveStaleRuns } from './pipeline/runs.service.js';
 import type { Queues } from './queue-factory.js';
 import { syncSchedules } from './schedules.js';
 
@@ -54,6 +60,9 @@ export function startUpkeep(
         }
         const r = await syncSchedules(deps.db, deps.queues);
         if (r.upserted > 0 || r.removed > 0) log.info(r, 'maintenance schedules synchronised');
+        const staleAfterMs = opts.staleAfterMs ?? RECONCILE_DEFAULTS.staleAfterMs;
+        const revived = await reviveStaleRuns(deps.db, deps.queues, staleAfterMs);
+        if (revived > 0) log.info({ revived }, 'open runs without a live job given one again');
       },
     },
   );

@@ -19,12 +19,16 @@ export interface WorkerDeps {
   connectors: ConnectorFactory;
   /** PUBLIC_URL: the notify URL of push subscriptions. */
   publicUrl: string;
+  /** The inbox reconciler's timing (RECONCILE_*); its defaults when absent. */
+  reconcile?: { intervalMs: number; staleAfterMs: number };
+  /** The clock of period logic (src/clock.ts); the system clock when absent. */
+  now?: () => Date;
 }
 
 export const workerStarters: Array<(deps: WorkerDeps) => void> = [
   ({ queues }) => void startPingWorker(queues),
   (deps) => void startPipelineWorkers(pipelineContext(deps)),
-  (d) => void startUpkeep({ db: d.store.db, ...d }),
+  (d) => void startUpkeep({ db: d.store.db, ...d }, d.reconcile),
 ];
 
 export function startWorkers(deps: WorkerDeps): void {

@@ -8,11 +8,8 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZohoSandbox } from '../../connectors/zoho/sandbox/sandbox.server.js';
-import type { Account, Deal, Partner } from '../../src/core/index.js';
-import { score } from '../../src/core/index.js';
 import { buildApp } from '../../src/http/app.js';
 import { runMaintenance } from '../../src/jobs/maintenance.worker.js';
-import { activePlan } from '../../src/jobs/pipeline/context.js';
 import { pipelineContext, startPipelineWorkers } from '../../src/jobs/pipeline/index.js';
 import { requestRun, waitForRun } from '../../src/jobs/pipeline/runs.service.js';
 import { uploadPlan } from '../../src/jobs/plans.service.js';
@@ -22,12 +19,12 @@ import { createLogger } from '../../src/log.js';
 import { generateKeyEntry, parseKeyring } from '../../src/secrets/keyring.js';
 import type { TenantId } from '../../src/store/ids.js';
 import { inboxCounts } from '../../src/store/repos/inbox.repo.js';
-import { countWriteback, statementsInput } from '../../src/store/repos/pipeline-results.repo.js';
+import { countWriteback } from '../../src/store/repos/pipeline-results.repo.js';
 import { listResults } from '../../src/store/repos/results.repo.js';
-import { connectorFor, tenantFor } from '../connectors/zoho/zoho.harness.js';
 import { REDIS_URL, randomPrefix } from '../runtime/helpers/redis.js';
 import { createTestStore, type TestStore } from '../runtime/helpers/stores.js';
-import { PLAN_SOURCE, zohoSandboxTenant } from './pipeline.harness.js';
+import { pipelineIdle } from './helpers/cluster.js';
+import { fromScratchScore, PLAN_SOURCE, zohoSandboxTenant } from './pipeline.harness.js';
 
 const PERIOD = '2026-Q4';
 const PARTNERS = 100;
@@ -47,36 +44,9 @@ const passes: number[] = [];
 /** Recalc jobs that found nothing to do, and the times a job waited for the burst's syncs. */
 const woken = { empty: 0, waits: 0 };
 
-async function idle(timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  let quiet = 0;
-  while (quiet < 3) {
-    if (Date.now() > deadline) throw new Error(`pipeline not idle within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-    let busy = 0;
-    for (const n of ['sync', 'recalc', 'rerank', 'writeback'] as const) {
-      const c = await queues.queue(n).getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      busy += Object.values(c).reduce((a, b) => a + b, 0);
-    }
-    const inbox = await inboxCounts(store.db, tenantId);
-    busy += (inbox.pending ?? 0) + (inbox.enqueued ?? 0);
-    quiet = busy === 0 ? quiet + 1 : 0;
-  }
-}
+const idle = (timeoutMs = 60_000) => pipelineIdle(queues, store.db, tenantId, timeoutMs);
 
-async function fromScratch() {
-  const c = connectorFor(tenantFor(sb));
-  const partners: Partner[] = [];
-  const accounts: Account[] = [];
-  const deals: Deal[] = [];
-  for await (const p of c.listPartners()) partners.push(...p.items.map((i) => i.record));
-  for await (const p of c.listAccounts()) accounts.push(...p.items.map((i) => i.record));
-  for await (const p of c.listDeals()) deals.push(...p.items.map((i) => i.record));
-  const plan = (await activePlan(store.db, tenantId))!.plan;
-  const rates = await c.readRates!(plan.currency);
-  const statements = await statementsInput(store.db, tenantId);
-  return score(plan, { partners, accounts, deals, rates, statements }, { period: PERIOD });
-}
+const fromScratch = () => fromScratchScore(sb, store.db, tenantId, PERIOD);
 
 beforeAll(async () => {
   sb = await ZohoSandbox.start({ seed: { seed: 7, partners: PARTNERS, deals: 3000 } });

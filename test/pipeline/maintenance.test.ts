@@ -18,6 +18,7 @@ import { credentialVault } from '../../src/secrets/vault.js';
 import type { TenantId } from '../../src/store/ids.js';
 import { listAudit } from '../../src/store/repos/audit.repo.js';
 import { listStatements, saveResult } from '../../src/store/repos/results.repo.js';
+import { listRuns } from '../../src/store/repos/runs.repo.js';
 import { putSettings } from '../../src/store/repos/settings.repo.js';
 import { getSubscription } from '../../src/store/repos/subscriptions.repo.js';
 import { getTenant } from '../../src/store/repos/tenants.repo.js';
@@ -315,6 +316,11 @@ describe('period close', () => {
       'detail' in r ? ((r.detail?.closed as { frozen: number }[]) ?? []).map((c) => c.frozen) : [],
     );
     expect(frozen.reduce((s, n) => s + n, 0)).toBe(2);
+    // The open period is re-scored against the new statements: one recalculation run.
+    const rescoring = runs.map((r) => ('detail' in r ? r.detail?.rescoring : undefined)).filter(Boolean);
+    expect(new Set(rescoring)).toEqual(new Set(['2027-Q1']));
+    const recalcRuns = async () => (await listRuns(rig.store.db, t)).filter((r) => r.kind === 'recalc');
+    expect((await recalcRuns()).map((r) => r.options)).toEqual([{ period: '2027-Q1' }]);
     const statements = await listStatements(rig.store.db, t);
     expect(statements.map((s) => [s.partnerId, s.period, s.payout, s.currency, s.inputsHash])).toEqual([
       // The period's own earnings: the 300.00 settled for an earlier period is not part of it.
@@ -334,6 +340,7 @@ describe('period close', () => {
     expect((await listStatements(rig.store.db, t, '2026-Q4')).find((s) => s.partnerId === 'P1')?.payout).toBe(
       '1200.00',
     );
+    expect(await recalcRuns()).toHaveLength(1); // nothing newly frozen: no second re-scoring
     const closes = (await listAudit(rig.store.db, t)).filter((e) => e.action === 'period.closed');
     expect(closes.map((e) => e.detail)).toEqual([{ period: '2026-Q4', frozen: 2, alreadyFrozen: 0 }]);
   });

@@ -12,7 +12,12 @@ import { countWriteback } from '../../src/store/repos/pipeline-results.repo.js';
 import { getResult, listResults, listStatements } from '../../src/store/repos/results.repo.js';
 import { getTenant, setTenantStatus } from '../../src/store/repos/tenants.repo.js';
 import { freezePeriod } from './freeze.js';
-import { type PipelineHarness, PLAN_SOURCE, pipelineHarness } from './pipeline.harness.js';
+import {
+  PAYING_PLAN_SOURCE,
+  type PipelineHarness,
+  PLAN_SOURCE,
+  pipelineHarness,
+} from './pipeline.harness.js';
 
 async function push(h: PipelineHarness, key: string, dealId: string) {
   const [row] = await recordInbox(h.store.db, h.tenantId, [
@@ -84,10 +89,7 @@ describe('frozen periods and tenant status', () => {
   let h: PipelineHarness;
   beforeAll(async () => {
     // Without the CSAT gate and with a rate for every tier, every won deal moves its partner's payout.
-    const planSource = PLAN_SOURCE.replace(/gates:\n( {2}- .*\n)+/, 'gates: []\n').replace(
-      '{ name: Registered, min: 0, rate: "0" }',
-      '{ name: Registered, min: 0, rate: "0.01" }',
-    );
+    const planSource = PAYING_PLAN_SOURCE;
     expect(planSource).toContain('gates: []');
     h = await pipelineHarness({ seed: { seed: 33, partners: 30, deals: 600 }, planSource });
     expect((await h.run('full')).status).toBe('done');

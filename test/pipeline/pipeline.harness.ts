@@ -22,6 +22,7 @@ import { generateKeyEntry, parseKeyring } from '../../src/secrets/keyring.js';
 import type { TenantId } from '../../src/store/ids.js';
 import { statementsInput } from '../../src/store/repos/pipeline-results.repo.js';
 import type { Run, RunKind, RunOptions } from '../../src/store/repos/runs.repo.js';
+import type { Sql } from '../../src/store/sql.js';
 import { connectorFor, tenantFor } from '../connectors/zoho/zoho.harness.js';
 import { REDIS_URL, randomPrefix } from '../runtime/helpers/redis.js';
 import { createTestStore, type StoreKind, type TestStore } from '../runtime/helpers/stores.js';
@@ -43,6 +44,32 @@ export function zohoSandboxTenant(sb: ZohoSandbox, orgId: string): AddTenantInpu
 }
 
 export const PLAN_SOURCE = readFileSync(new URL('../../examples/plan.yaml', import.meta.url), 'utf8');
+
+/** A from-scratch score() of what the sandbox CRM holds now, with the tenant's frozen statements. */
+export async function fromScratchScore(
+  sb: ZohoSandbox,
+  sql: Sql,
+  tenantId: TenantId,
+  period: string,
+): Promise<ResultsDocument> {
+  const c = connectorFor(tenantFor(sb));
+  const partners: Partner[] = [];
+  const accounts: Account[] = [];
+  const deals: Deal[] = [];
+  for await (const p of c.listPartners()) partners.push(...p.items.map((i) => i.record));
+  for await (const p of c.listAccounts()) accounts.push(...p.items.map((i) => i.record));
+  for await (const p of c.listDeals()) deals.push(...p.items.map((i) => i.record));
+  const plan = (await activePlan(sql, tenantId))!.plan;
+  const rates = await c.readRates!(plan.currency);
+  const statements = await statementsInput(sql, tenantId);
+  return score(plan, { partners, accounts, deals, rates, statements }, { period });
+}
+
+/** The example plan without the CSAT gate and with a rate for every tier: every won deal moves its partner's payout. */
+export const PAYING_PLAN_SOURCE = PLAN_SOURCE.replace(/gates:\n( {2}- .*\n)+/, 'gates: []\n').replace(
+  '{ name: Registered, min: 0, rate: "0" }',
+  '{ name: Registered, min: 0, rate: "0.01" }',
+);
 
 export interface PipelineHarness {
   sb: ZohoSandbox;
@@ -123,19 +150,7 @@ export async function pipelineHarness(
         quiet = busy === 0 ? quiet + 1 : 0;
       }
     },
-    async fromScratch(period) {
-      const c = connectorFor(tenantFor(sb));
-      const partners: Partner[] = [];
-      const accounts: Account[] = [];
-      const deals: Deal[] = [];
-      for await (const p of c.listPartners()) partners.push(...p.items.map((i) => i.record));
-      for await (const p of c.listAccounts()) accounts.push(...p.items.map((i) => i.record));
-      for await (const p of c.listDeals()) deals.push(...p.items.map((i) => i.record));
-      const plan = await planNow();
-      const rates = await c.readRates!(plan.currency);
-      const statements = await statementsInput(store.db, tenant.id);
-      return score(plan, { partners, accounts, deals, rates, statements }, { period });
-    },
+    fromScratch: (period) => fromScratchScore(sb, store.db, tenant.id, period),
     async dispose() {
       await queues.close();
       await sb.close();

@@ -2,7 +2,6 @@
 // in the embedded default and against the machine's PostgreSQL + Redis:
 // /health/ready = 200, a job round-trips through the server's queue, CLI commands
 // work while the server runs (through its loopback gateway), SIGTERM stops it cleanly.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -17,62 +16,21 @@ import { generateKeyEntry } from '../../src/secrets/keyring.js';
 import { runCli } from './helpers/cli.js';
 import { planJson } from './helpers/plans.js';
 import { REDIS_URL } from './helpers/redis.js';
+import { type ServeProcess, type ServeRole, startServe } from './helpers/serve-process.js';
 import { PG_ADMIN_URL } from './helpers/stores.js';
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-async function startServer(env: Record<string, string>, args: string[] = []): Promise<Server> {
-  const started = Date.now();
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '-e',
-      `import('./src/cli.ts').then((m) => m.main(${JSON.stringify(['serve', ...args])}))`,
-    ],
-    {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'warn', ...env },
-      stdio: 'pipe',
-    },
-  );
-  let err = '';
-  child.stderr!.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
-  child.stdout!.resume();
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  for (;;) {
-    const m = /running on (http:\/\/[^\s]+) /.exec(err);
-    if (m) {
-      const url = m[1]!;
-      for (;;) {
-        const res = await fetch(`${url}/health/ready`).catch(() => null);
-        if (res?.status === 200) {
-          // Acceptance: ready within 30 s of starting.
-          expect(Date.now() - started).toBeLessThan(30_000);
-          return { child, url, stderr: () => err, exited };
-        }
-        if (Date.now() - started > 30_000) throw new Error(`not ready within 30 s:\n${err}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-    if (child.exitCode !== null || Date.now() - started > 30_000)
-      throw new Error(`server did not start:\n${err}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Acceptance: ready within 30 s of starting. */
+async function startServer(env: Record<string, string>, args: string[] = []): Promise<ServeProcess> {
+  const server = await startServe(env, { role: args[1] as ServeRole | undefined, readyTimeoutMs: 30_000 });
+  expect(server.readyMs).toBeLessThan(30_000);
+  return server;
 }
 
 const cli = runCli;
 
 describe('serve in the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
   let dir: string;
-  let server: Server;
+  let server: ServeProcess;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ci-serve-'));
     server = await startServer({ DATA_DIR: join(dir, 'data') });
@@ -151,7 +109,7 @@ describe('serve in the embedded default (no DATABASE_URL, no REDIS_URL)', () => 
 describe('serve with DATABASE_URL and REDIS_URL', () => {
   const db = `ci_test_${randomBytes(6).toString('hex')}`;
   const prefix = `ci-test-${randomBytes(5).toString('hex')}`;
-  let server: Server;
+  let server: ServeProcess;
   beforeAll(async () => {
     const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
     await admin.connect();

@@ -29,6 +29,8 @@ export interface ZohoSandboxOptions {
   dailyCredits?: number;
   /** Delay each API call by this many ms while holding a concurrency slot. */
   latencyMs?: number;
+  /** Extra delay of each record update (PUT), before it is applied: a slow write-back to kill a worker in. */
+  writeLatencyMs?: number;
   accessTokenSeconds?: number;
   clientId?: string;
   clientSecret?: string;
@@ -112,6 +114,7 @@ export class ZohoSandbox {
   edition: ZohoEdition;
   dailyCredits: number;
   latencyMs: number;
+  writeLatencyMs: number;
   private server: Server | null = null;
   private inflight = 0;
   private heavyInflight = 0;
@@ -138,6 +141,7 @@ export class ZohoSandbox {
     this.edition = opts.edition ?? 'enterprise';
     this.dailyCredits = opts.dailyCredits ?? 2_000_000;
     this.latencyMs = opts.latencyMs ?? 0;
+    this.writeLatencyMs = opts.writeLatencyMs ?? 0;
     this.oauth = new SandboxOAuth(
       () => this.url,
       () => Date.now(),
@@ -473,6 +477,8 @@ export class ZohoSandbox {
     this.stats.maxInflight = Math.max(this.stats.maxInflight, this.inflight);
     try {
       if (this.latencyMs > 0) await new Promise((res) => setTimeout(res, this.latencyMs));
+      if (r.method === 'PUT' && this.writeLatencyMs > 0)
+        await new Promise((res) => setTimeout(res, this.writeLatencyMs));
       let reply: Reply;
       try {
         reply = this.route(r);

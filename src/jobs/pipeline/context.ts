@@ -49,11 +49,11 @@ export interface PipelineContext {
   store: Store;
   queues: Queues;
   connectors: ConnectorFactory;
-  /** Named locks across processes (one push-driven sync pass per tenant at a time). */
-  locks: Locks;
   logger: Logger;
   now: () => Date;
   timing: PipelineTiming;
+  /** Named locks across processes: one push-driven sync pass, one write-back per tenant at a time. */
+  locks: Locks;
 }
 
 export interface PipelineDeps {
@@ -64,18 +64,19 @@ export interface PipelineDeps {
   now?: () => Date;
   timing?: Partial<PipelineTiming>;
   connectors?: ConnectorFactory;
+  locks?: Locks;
 }
 
 export function pipelineContext(deps: PipelineDeps): PipelineContext {
   const now = deps.now ?? (() => new Date());
-  const locks = createLocks(deps.store);
+  const locks = deps.locks ?? createLocks(deps.store);
   return {
     store: deps.store,
-    locks,
     queues: deps.queues,
     logger: deps.logger,
     now,
     timing: { ...DEFAULT_TIMING, ...deps.timing },
+    locks,
     connectors:
       deps.connectors ??
       connectorFactory({

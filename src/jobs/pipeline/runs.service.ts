@@ -2,7 +2,14 @@
 // created, then a sync job that carries it out is enqueued (the row exists first,
 // so a lost enqueue leaves a visible `queued` run rather than nothing).
 import type { TenantId } from '../../store/ids.js';
-import { createRun, getRun, type Run, type RunKind, type RunOptions } from '../../store/repos/runs.repo.js';
+import {
+  createRun,
+  getRun,
+  type Run,
+  type RunKind,
+  type RunOptions,
+  staleOpenRuns,
+} from '../../store/repos/runs.repo.js';
 import type { Sql } from '../../store/sql.js';
 import type { Queues } from '../queue-factory.js';
 
@@ -13,15 +20,50 @@ export async function requestRun(
   kind: RunKind,
   options: RunOptions = {},
 ): Promise<Run> {
-  // An open run of the same kind is joined (its job re-added: a lost job is revived,
-  // an existing one is left alone — same job id).
+  // An open run of the same kind is joined (a lost or failed job of it is revived).
   const run = await createRun(sql, tenantId, kind, options);
-  await queues.add(
-    'sync',
-    { tenantId, runId: run.runId, ...(kind === 'full' ? { full: true } : {}) },
-    { jobId: `run.${tenantId}.${run.runId}` },
-  );
+  if (run.joined) await reviveRun(queues, run);
+  else await queues.add('sync', runPayload(run), { jobId: runJobId(tenantId, run.runId) });
   return run;
+}
+
+/** A run is carried out by exactly one job, whoever asked for it. */
+export const runJobId = (tenantId: TenantId, runId: string) => `run.${tenantId}.${runId}`;
+
+const runPayload = (run: Pick<Run, 'tenantId' | 'runId' | 'kind'>) => ({
+  tenantId: run.tenantId,
+  runId: run.runId,
+  ...(run.kind === 'full' ? { full: true } : {}),
+});
+
+/**
+ * Gives an open run a job again when it has none (a Redis that lost it) or when its job
+ * failed without finishing the run (it lost its worker more than JOB_MAX_STALLS times):
+ * a failed job keeps its id, so adding it again would be a no-op — it is retried. A job
+ * that waits, runs or is delayed is left alone. Returns whether the run was revived.
+ */
+export async function reviveRun(
+  queues: Queues,
+  run: Pick<Run, 'tenantId' | 'runId' | 'kind'>,
+): Promise<boolean> {
+  const jobId = runJobId(run.tenantId, run.runId);
+  const job = await queues.queue('sync').getJob(jobId);
+  if (!job) {
+    await queues.add('sync', runPayload(run), { jobId });
+    return true;
+  }
+  if (await job.isFailed()) {
+    await job.retry('failed');
+    return true;
+  }
+  return false;
+}
+
+/** Open runs without progress for `staleAfterMs` get a job again (reviveRun); the upkeep's rounds call this. */
+export async function reviveStaleRuns(sql: Sql, queues: Queues, staleAfterMs: number): Promise<number> {
+  let revived = 0;
+  for (const run of await staleOpenRuns(sql, staleAfterMs)) if (await reviveRun(queues, run)) revived++;
+  return revived;
 }
 
 export interface WaitOptions {

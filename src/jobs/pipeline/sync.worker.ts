@@ -21,6 +21,7 @@ import { activePlan, type PipelineContext } from './context.js';
 import { onCrmError, tenantGate } from './gate.js';
 import { syncEntitySince } from './incremental.js';
 import { executeRun } from './run.js';
+import { requestRun } from './runs.service.js';
 
 const FETCH_BATCH = 100;
 /** Open inbox rows one push-driven sync takes along (a bounded batch: 5 getDeals calls). */
@@ -34,7 +35,7 @@ async function hasDealWatermark(ctx: PipelineContext, tenantId: TenantId): Promi
 export async function processSync(ctx: PipelineContext, job: Job<Payload<'sync'>>, token?: string) {
   const tenantId = job.data.tenantId as TenantId;
   const { tenant, connector } = await ctx.connectors.forTenant(tenantId);
-  let runId = job.data.runId;
+  const runId = job.data.runId;
   try {
     await tenantGate(ctx, job, token, tenant);
     if (job.data.eventIds?.length) return await syncEvents(ctx, tenantId, connector, job.data.eventIds);
@@ -51,11 +52,10 @@ export async function processSync(ctx: PipelineContext, job: Job<Payload<'sync'>
           return { skipped: 'no full sync yet and no active plan' };
         full = true;
       }
-      const created = await createRun(ctx.store.db, tenantId, full ? 'full' : 'incremental');
-      // Another job already carries out the open run of this kind: nothing to do twice.
-      if (created.joined) return { runId: created.runId, joined: true };
-      runId = created.runId;
-      await job.updateData({ ...job.data, runId });
+      // Carried out by the run's own job (runJobId), as a run asked for by an admin is:
+      // one job per run, which the upkeep can revive when it is lost or failed.
+      const run = await requestRun(ctx.store.db, ctx.queues, tenantId, full ? 'full' : 'incremental');
+      return { runId: run.runId, handedOver: true };
     }
     const run = await getRun(ctx.store.db, tenantId, runId);
     if (!run) throw new Error(`run ${runId} of tenant ${tenantId} does not exist`);

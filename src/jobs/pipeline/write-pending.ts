@@ -32,12 +32,32 @@ export interface WriteReport {
 }
 
 const PAGE = 1000;
+/** A write-back waits this long for another one of the same tenant before its job retries. */
+const WRITE_LOCK_WAIT_MS = 10 * 60_000;
 
-export async function writePending(
+/**
+ * One write-back per tenant at a time, across processes: two running side by side (a
+ * run's and a push's, on two workers) could each read a partner's result, and the
+ * older one's update reach the CRM after the newer one's — the CRM would keep stale
+ * values while both were recorded as written. The lock is a session lock: a killed
+ * worker's lapses with its connection.
+ */
+export function writePending(
   ctx: PipelineContext,
   tenantId: TenantId,
   connector: CrmConnector,
   opts: { onProgress?: (r: WriteReport) => Promise<void> } = {},
+): Promise<WriteReport> {
+  return ctx.locks.withLock(`writeback.${tenantId}`, () => writeUnlocked(ctx, tenantId, connector, opts), {
+    timeoutMs: WRITE_LOCK_WAIT_MS,
+  });
+}
+
+async function writeUnlocked(
+  ctx: PipelineContext,
+  tenantId: TenantId,
+  connector: CrmConnector,
+  opts: { onProgress?: (r: WriteReport) => Promise<void> },
 ): Promise<WriteReport> {
   const db = ctx.store.db;
   const report: WriteReport = {

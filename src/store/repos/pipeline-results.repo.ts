@@ -55,7 +55,11 @@ export async function pendingResults(
   return rows.map(toResult);
 }
 
-/** Records confirmed writes of exactly these hashes (a newer result stays pending). */
+/**
+ * Records confirmed writes of exactly these hashes. A newer result stays pending, and
+ * one already recorded as written goes back to pending when an older hash reached the
+ * CRM after it (the CRM shows stale values again).
+ */
 export async function markManyWritten(
   sql: Sql,
   tenantId: TenantId,
@@ -64,7 +68,8 @@ export async function markManyWritten(
   if (items.length === 0) return;
   await sql.query(
     `update results r set written_hash = x.h, written_at = now(), writeback_error = null,
-       writeback_status = case when r.inputs_hash = x.h then 'written' else r.writeback_status end
+       writeback_status = case when r.inputs_hash = x.h then 'written'
+         when r.writeback_status = 'written' then 'pending' else r.writeback_status end
      from jsonb_to_recordset($2::jsonb) as x(p text, per text, h text)
      where r.tenant_id = $1 and r.partner_id = x.p and r.period = x.per`,
     [tenantId, JSON.stringify(items.map((i) => ({ p: i.partnerId, per: i.period, h: i.inputsHash })))],

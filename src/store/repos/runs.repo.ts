@@ -160,3 +160,13 @@ export async function noteRunError(
     [tenantId, runId, error],
   );
 }
+
+/** Runs still queued or running whose row has not changed for `staleAfterMs` (every tenant). */
+export async function staleOpenRuns(sql: Sql, staleAfterMs: number): Promise<Run[]> {
+  const rows = await sql.query<Row>(
+    `select * from sync_runs where status in ('queued', 'running')
+       and updated_at < now() - make_interval(secs => $1::double precision) order by updated_at limit 100`,
+    [staleAfterMs / 1000],
+  );
+  return rows.map(toRun);
+}

@@ -22,7 +22,7 @@ export interface TestStore extends Store {
 
 export async function createTestStore(
   kind: StoreKind,
-  opts: { idleInTransactionMs?: number } = {},
+  opts: { idleInTransactionMs?: number; adminUrl?: string } = {},
 ): Promise<TestStore> {
   if (kind === 'pglite') {
     const store = await openStore(loadConfig({}), {
@@ -34,11 +34,12 @@ export async function createTestStore(
     return { ...store, dispose: () => store.db.close() };
   }
   const name = `ci_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  const adminUrl = opts.adminUrl ?? PG_ADMIN_URL;
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
-  const url = `postgres://postgres@127.0.0.1:5432/${name}`;
+  const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
   const store = await openStore(loadConfig({ DATABASE_URL: url, ENCRYPTION_KEYS: TEST_KEYS }), {
     mode: 'serve',
   });
@@ -47,7 +48,7 @@ export async function createTestStore(
     url,
     async dispose() {
       await store.db.close();
-      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
