@@ -10,9 +10,7 @@ export { type PipelineContext, type PipelineDeps, pipelineContext } from './cont
 export function startPipelineWorkers(ctx: PipelineContext) {
   return [
     ctx.queues.worker('sync', (job, token) => processSync(ctx, job, token), { concurrency: 2 }),
-    // A recalculation mostly waits on the database (one partner's rows in, one row out):
-    // bench:pipeline found the worker two-thirds idle with 4 at a time behind a backlog.
-    ctx.queues.worker('recalc', (job) => processRecalc(ctx, job), { concurrency: 8 }),
+    ctx.queues.worker('recalc', (job) => processRecalc(ctx, job), { concurrency: 4 }),
     ctx.queues.worker('rerank', (job) => processRerank(ctx, job), { concurrency: 2 }),
     ctx.queues.worker('writeback', (job, token) => processWriteback(ctx, job, token), { concurrency: 2 }),
   ];
