@@ -68,6 +68,11 @@ const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 let commit: string | null = null;
 try {
   commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (dirty.trim()) commit += ' (with uncommitted changes)';
 } catch {
   // Not a git checkout: the results say so by leaving the commit out.
 }
