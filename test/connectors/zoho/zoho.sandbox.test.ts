@@ -359,6 +359,44 @@ describe('zoho sandbox', () => {
     }
   });
 
+  it('mass update: every record changed, ONE notification naming all their ids', async () => {
+    const received: { ids: string[]; operation: string }[] = [];
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push(JSON.parse(Buffer.concat(chunks).toString()));
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as import('node:net').AddressInfo).port;
+      await api('POST', '/crm/v8/actions/watch', {
+        watch: [
+          { channel_id: '78', events: ['Deals.edit'], notify_url: `http://127.0.0.1:${port}/m`, token: 't' },
+        ],
+      });
+      const deals = sb.org.module('Deals')!;
+      const ids = deals.ids.slice(100, 130);
+      sb.userMassUpdate('Deals', ids, { Stage: 'Closed Won', Closing_Date: '2027-01-15' });
+      await sb.watch.idle();
+      expect(received).toEqual([expect.objectContaining({ ids, operation: 'update' })]);
+      for (const id of ids) {
+        expect(deals.records.get(id)).toMatchObject({
+          Stage: 'Closed Won',
+          Closing_Date: '2027-01-15',
+          Probability: 100,
+        });
+      }
+    } finally {
+      sb.watch.remove(['78']);
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
   it('insert and upsert: mandatory fields, per-record results, duplicate check on the name field', async () => {
     const ins = await api('POST', '/crm/v8/Accounts', {
       data: [{ Account_Name: 'New Partner 新伙伴', Account_Type: 'Partner' }, { Account_Type: 'Partner' }],
