@@ -6,6 +6,7 @@
 import { cpus } from 'node:os';
 import { fxiaokeLiveLoop } from '../test/acceptance/fxiaoke-live-loop.js';
 import { type StepFigures, zohoLiveLoop } from '../test/acceptance/zoho-live-loop.js';
+import { recordFigure } from './figures.js';
 
 const partners = Number(process.env.BENCH_PARTNERS ?? 2000);
 const deals = Number(process.env.BENCH_DEALS ?? 50_000);
@@ -18,6 +19,14 @@ function table(title: string, steps: StepFigures[], credits: boolean) {
     `\n${title}\n${'step'.padEnd(w)}  ${'ms'.padStart(7)}  ${'calls'.padStart(5)}${credits ? `  ${'credits'.padStart(7)}` : ''}`,
   );
   for (const s of steps) {
+    recordFigure({
+      bench: 'acceptance',
+      name: `${title}: ${s.step}`,
+      value: `${(s.ms / 1000).toFixed(1)} s, ${s.calls} calls${credits ? `, ${s.credits} credits` : ''}`,
+      goal: null,
+      met: null,
+      setup: `${partners} partners, ${deals} deals; embedded server (startRuntime) and the CLI`,
+    });
     console.log(
       `${s.step.padEnd(w)}  ${String(s.ms).padStart(7)}  ${String(s.calls).padStart(5)}${credits ? `  ${String(s.credits).padStart(7)}` : ''}`,
     );

@@ -10,6 +10,7 @@ import { parsePlan, score } from '../src/core/index.js';
 import { Decimal } from '../src/core/money.js';
 import { resolvePeriod } from '../src/core/score.js';
 import { nodeSha256 } from '../src/lib/sha256.js';
+import { recordFigure } from './figures.js';
 import { generateInput } from './generate.js';
 
 const PARTNERS = Number(process.env.BENCH_PARTNERS ?? 10_000);
@@ -105,3 +106,33 @@ console.log(
   `  single-partner rescore    median ${median.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms over ${singles.length} runs, ${one.deals.length} deals   (goal < 2 ms)`,
 );
 console.log(`  peak RSS                  ${fmt(rssMb)} MB`);
+
+const size = `${PARTNERS.toLocaleString('en')} partners, ${DEALS.toLocaleString('en')} deals`;
+recordFigure({
+  bench: 'core',
+  name: `full scoring, ${size} (best of ${RUNS})`,
+  value: `${fmt(scoreTimes.best)} ms`,
+  goal: '< 2 s',
+  met: scoreTimes.best < 2000,
+});
+recordFigure({
+  bench: 'core',
+  name: 'full scoring ÷ floor (a bare won-sum loop)',
+  value: `${ratio.toFixed(2)}× (floor ${fmt(floorTimes.best)} ms)`,
+  goal: '≤ 3×',
+  met: ratio <= 3,
+});
+recordFigure({
+  bench: 'core',
+  name: `single-partner rescore (${one.deals.length} deals), median / p99`,
+  value: `${median.toFixed(3)} / ${p99.toFixed(3)} ms`,
+  goal: '< 2 ms',
+  met: p99 < 2,
+});
+recordFigure({
+  bench: 'core',
+  name: 'peak RSS (input included)',
+  value: `${fmt(rssMb)} MB`,
+  goal: null,
+  met: null,
+});

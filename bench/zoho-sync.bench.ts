@@ -5,6 +5,7 @@
 // behave when Zoho answers in, say, 150 ms.
 import { ZohoSandbox } from '../connectors/zoho/sandbox/sandbox.server.js';
 import { createZohoConnector } from '../connectors/zoho/zoho.connector.js';
+import { recordFigure } from './figures.js';
 
 const PARTNERS = Number(process.env.BENCH_PARTNERS ?? 2000);
 const DEALS = Number(process.env.BENCH_DEALS ?? 50_000);
@@ -43,11 +44,21 @@ const c = createZohoConnector(
 );
 
 const rows: string[] = [];
-async function step(name: string, fn: () => Promise<number>): Promise<void> {
+/** A step's calls against the fewest its batch size allows (records per call), if it has such a goal. */
+async function step(name: string, fn: () => Promise<number>, perCall?: number): Promise<void> {
   sb.resetStats();
   const start = performance.now();
   const records = await fn();
   const s = sb.getStats();
+  const floor = perCall ? Math.ceil(records / perCall) : null;
+  recordFigure({
+    bench: 'zoho',
+    name: `${name} (${records} records)`,
+    value: `${s.calls} calls, ${s.credits} credits, ${(performance.now() - start).toFixed(0)} ms`,
+    goal: floor === null ? null : `ceil(${records}/${perCall}) = ${floor} calls`,
+    met: floor === null ? null : s.calls <= floor,
+    setup: `${PARTNERS} partners, ${DEALS} deals, ${LATENCY} ms latency per call`,
+  });
   rows.push(
     `${name.padEnd(40)} ${String(records).padStart(7)} ${String(s.calls).padStart(6)} ${String(s.credits).padStart(8)} ${(performance.now() - start).toFixed(0).padStart(8)}`,
   );
@@ -66,28 +77,32 @@ await step('deals, all through COQL keyset', () => count(c.listDeals({ since: ne
 const since = new Date(Date.now() - 1000);
 const ids = sb.org.module('Deals')!.ids;
 for (let i = 0; i < 1000; i++) sb.userUpdate('Deals', ids[(i * 37) % ids.length]!, { Amount: 999 + i });
-await step('deals, delta of 1,000 changes', () => count(c.listDeals({ since })));
-await step('write-back, every partner', async () => {
-  const out = await c.writeResults(
-    sb.seedSummary.partnerIds.map((partnerId, i) => ({
-      partnerId,
-      fields: {
-        tier: 'Gold',
-        score: i % 120,
-        payout: `${i}.00`,
-        period: '2027-Q1',
-        rank: i + 1,
-        nextTier: null,
-        nextTierGap: null,
-        awards: '',
-        updated: new Date().toISOString(),
-        details: '{}',
-        inputsHash: String(i),
-      },
-    })),
-  );
-  return out.length;
-});
+await step('deals, delta of 1,000 changes', () => count(c.listDeals({ since })), 2000);
+await step(
+  'write-back, every partner',
+  async () => {
+    const out = await c.writeResults(
+      sb.seedSummary.partnerIds.map((partnerId, i) => ({
+        partnerId,
+        fields: {
+          tier: 'Gold',
+          score: i % 120,
+          payout: `${i}.00`,
+          period: '2027-Q1',
+          rank: i + 1,
+          nextTier: null,
+          nextTierGap: null,
+          awards: '',
+          updated: new Date().toISOString(),
+          details: '{}',
+          inputsHash: String(i),
+        },
+      })),
+    );
+    return out.length;
+  },
+  100,
+);
 await sb.close();
 
 console.log(

@@ -19,7 +19,7 @@ import type {
   WebhookVerdict,
   WriteOutcome,
 } from '../contract.js';
-import type { ZohoCredentialsInput } from './zoho.auth.js';
+import type { ZohoCredentials, ZohoCredentialsInput } from './zoho.auth.js';
 import { ZohoTokens } from './zoho.auth.js';
 import { countRecords, listViaBulk, planFullSync } from './zoho.bulk.js';
 import type { ClientOptions } from './zoho.client.js';
@@ -54,6 +54,9 @@ import { verifyZohoWebhook } from './zoho.webhook.js';
 import { WRITE_BATCH, writeResults } from './zoho.write.js';
 
 export type ZohoDeps = ConnectorDeps<ZohoCredentialsInput, ZohoSettingsInput>;
+
+/** How long one vault read serves push verification (see pushSecrets). */
+export const PUSH_SECRETS_TTL_MS = 2000;
 
 export interface ZohoConnectorOptions {
   /** Test hooks: fast backoff, injected sleep/random, a shared axios instance. */
@@ -151,6 +154,23 @@ export function createZohoConnector(deps: ZohoDeps, options: ZohoConnectorOption
     return next;
   };
 
+  // Pushes come in bursts (thousands a second): verifying each must not read and decrypt
+  // the vault. The secrets are made once and never change afterwards, so a read is
+  // reused for PUSH_SECRETS_TTL_MS (a tenant reconnected meanwhile is checked against the
+  // new ones within that time).
+  let pushRead: { at: number; creds: Promise<ZohoCredentials> } | null = null;
+  const pushSecrets = () => {
+    const now = Date.now();
+    if (!pushRead || now - pushRead.at >= PUSH_SECRETS_TTL_MS) {
+      const creds = webhookSecrets(false);
+      pushRead = { at: now, creds };
+      creds.catch(() => {
+        if (pushRead?.creds === creds) pushRead = null;
+      });
+    }
+    return pushRead.creds;
+  };
+
   const watch = async (notifyUrl: string, method: 'POST' | 'PATCH'): Promise<Subscription> => {
     const creds = await webhookSecrets(true);
     const target = {
@@ -202,7 +222,7 @@ export function createZohoConnector(deps: ZohoDeps, options: ZohoConnectorOption
       }
     },
     async verifyWebhook(req: WebhookRequest): Promise<WebhookVerdict> {
-      const creds = await webhookSecrets(false);
+      const creds = await pushSecrets();
       return verifyZohoWebhook(req, {
         secret: creds.webhookSecret,
         channelId,

@@ -31,6 +31,8 @@ export interface ZohoSandboxOptions {
   latencyMs?: number;
   /** Extra delay of each record update (PUT), before it is applied: a slow write-back to kill a worker in. */
   writeLatencyMs?: number;
+  /** Plus a uniformly random 0…N ms more per call (a real CRM's answers vary: 50 + 100 = 50–150 ms). */
+  latencyJitterMs?: number;
   accessTokenSeconds?: number;
   clientId?: string;
   clientSecret?: string;
@@ -115,6 +117,7 @@ export class ZohoSandbox {
   dailyCredits: number;
   latencyMs: number;
   writeLatencyMs: number;
+  latencyJitterMs: number;
   private server: Server | null = null;
   private inflight = 0;
   private heavyInflight = 0;
@@ -142,6 +145,7 @@ export class ZohoSandbox {
     this.dailyCredits = opts.dailyCredits ?? 2_000_000;
     this.latencyMs = opts.latencyMs ?? 0;
     this.writeLatencyMs = opts.writeLatencyMs ?? 0;
+    this.latencyJitterMs = opts.latencyJitterMs ?? 0;
     this.oauth = new SandboxOAuth(
       () => this.url,
       () => Date.now(),
@@ -222,24 +226,45 @@ export class ZohoSandbox {
     const mod = this.mod(module);
     const rec = mod.records.get(id);
     if (!rec) throw new Error(`${module} ${id} not found`);
+    const changed = this.applyUserPatch(mod, rec, patch);
+    this.watch.notify(module, 'edit', [id], changed);
+    this.fireWorkflows(module, rec, changed);
+    return rec;
+  }
+
+  /** A user's edit of one record (Modified_Time moves); returns the fields whose value changed. */
+  private applyUserPatch(mod: ModuleStore, rec: Rec, patch: Record<string, unknown>): string[] {
     const changed: string[] = [];
     for (const [k, v] of Object.entries(patch)) {
       const f = mod.field(k);
-      if (!f) throw new Error(`${module} has no field ${k}`);
+      if (!f) throw new Error(`${mod.apiName} has no field ${k}`);
       const value = f.data_type === 'lookup' && typeof v === 'string' ? { id: v } : v;
       if (JSON.stringify(rec[k] ?? null) !== JSON.stringify(value ?? null)) changed.push(k);
       rec[k] = value;
     }
-    if (module === 'Deals' && 'Stage' in patch) {
+    if (mod.apiName === 'Deals' && 'Stage' in patch) {
       const stage = STAGES.find((s) => s.value === patch.Stage);
       if (stage) rec.Probability = stage.probability;
     }
     rec.Modified_Time = this.org.stamp();
     rec.Modified_By = { name: SANDBOX_USER.name, id: SANDBOX_USER.id };
     mod.put(rec);
-    this.watch.notify(module, 'edit', [id], changed);
-    this.fireWorkflows(module, rec, changed);
-    return rec;
+    return changed;
+  }
+
+  /**
+   * A mass update (list view → Mass Update, or an import): the same patch on many
+   * records, and ONE notification per channel naming all their ids, as Zoho sends it.
+   */
+  userMassUpdate(module: string, ids: string[], patch: Record<string, unknown>): void {
+    const mod = this.mod(module);
+    const changed = new Set<string>();
+    for (const id of ids) {
+      const rec = mod.records.get(id);
+      if (!rec) throw new Error(`${module} ${id} not found`);
+      for (const k of this.applyUserPatch(mod, rec, patch)) changed.add(k);
+    }
+    if (ids.length > 0) this.watch.notify(module, 'edit', ids, [...changed]);
   }
 
   /**
@@ -476,7 +501,8 @@ export class ZohoSandbox {
     if (heavy) this.heavyInflight++;
     this.stats.maxInflight = Math.max(this.stats.maxInflight, this.inflight);
     try {
-      if (this.latencyMs > 0) await new Promise((res) => setTimeout(res, this.latencyMs));
+      const delay = this.latencyMs + Math.random() * this.latencyJitterMs;
+      if (delay > 0) await new Promise((res) => setTimeout(res, delay));
       if (r.method === 'PUT' && this.writeLatencyMs > 0)
         await new Promise((res) => setTimeout(res, this.writeLatencyMs));
       let reply: Reply;

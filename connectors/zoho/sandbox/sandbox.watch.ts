@@ -167,26 +167,38 @@ export class SandboxWatch {
 
   /** A record changed: POST to every live channel that watches it. */
   notify(module: string, op: 'create' | 'edit' | 'delete', ids: string[], changed: string[] = []): void {
-    const operation = op === 'create' ? 'insert' : op === 'edit' ? 'update' : 'delete';
     for (const ch of this.channels.values()) {
       if (ch.expiresAt <= this.now()) continue;
       if (!ch.events.includes(`${module}.${op}`) && !ch.events.includes(`${module}.all`)) continue;
       const cond = ch.conditionFields.get(module);
       if (op === 'edit' && cond && cond.size > 0 && !changed.some((f) => cond.has(f))) continue;
-      const url = new URL(ch.notify_url);
-      const body = {
-        server_time: this.now(),
-        query_params: Object.fromEntries(url.searchParams),
-        module,
-        resource_uri: `${this.apiBase()}/crm/v8/${module}`,
-        ids,
-        affected_fields: ch.return_affected_field_values ? ids.map((id) => ({ [id]: changed })) : [],
-        operation,
-        channel_id: ch.channel_id,
-        token: ch.token,
-      };
-      this.deliver(ch.notify_url, JSON.stringify(body), 'application/json');
+      this.deliver(
+        ch.notify_url,
+        JSON.stringify(this.callbackBody(ch, module, op, ids, changed)),
+        'application/json',
+      );
     }
+  }
+
+  /** The JSON body Zoho POSTs to a channel's notify_url (benchmarks replay it at their own rate). */
+  callbackBody(
+    ch: Channel,
+    module: string,
+    op: 'create' | 'edit' | 'delete',
+    ids: string[],
+    changed: string[] = [],
+  ): Record<string, unknown> {
+    return {
+      server_time: this.now(),
+      query_params: Object.fromEntries(new URL(ch.notify_url).searchParams),
+      module,
+      resource_uri: `${this.apiBase()}/crm/v8/${module}`,
+      ids,
+      affected_fields: ch.return_affected_field_values ? ids.map((id) => ({ [id]: changed })) : [],
+      operation: op === 'create' ? 'insert' : op === 'edit' ? 'update' : 'delete',
+      channel_id: ch.channel_id,
+      token: ch.token,
+    };
   }
 
   /** One POST, counted in the stats; the change that caused it never waits for it. */

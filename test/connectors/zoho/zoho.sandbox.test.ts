@@ -15,6 +15,29 @@ async function api(method: string, path: string, body?: unknown, headers: Record
   return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
 }
 
+/** A local notify_url: collects the JSON bodies the sandbox's watch channels POST. */
+async function callbackReceiver() {
+  const received: Record<string, unknown>[] = [];
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push(JSON.parse(Buffer.concat(chunks).toString()));
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    received,
+    port: (server.address() as import('node:net').AddressInfo).port,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
 beforeAll(async () => {
   sb = await ZohoSandbox.start({ seed: { seed: 3, partners: 30, deals: 2500 } });
   const rt = sb.oauth.issueRefreshToken(sb.clientId);
@@ -300,19 +323,8 @@ describe('zoho sandbox', () => {
   });
 
   it('watch: an expired channel sends nothing; a live one honours its field condition', async () => {
-    const received: unknown[] = [];
-    const { createServer } = await import('node:http');
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        received.push(JSON.parse(Buffer.concat(chunks).toString()));
-        res.end();
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { received, port, close } = await callbackReceiver();
     try {
-      const port = (server.address() as import('node:net').AddressInfo).port;
       const stageFieldId = sb.org.module('Deals')!.field('Stage')!.id;
       await api('POST', '/crm/v8/actions/watch', {
         watch: [
@@ -354,8 +366,33 @@ describe('zoho sandbox', () => {
       await sb.watch.idle();
       expect(received).toHaveLength(1);
     } finally {
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await close();
+    }
+  });
+
+  it('mass update: every record changed, ONE notification naming all their ids', async () => {
+    const { received, port, close } = await callbackReceiver();
+    try {
+      await api('POST', '/crm/v8/actions/watch', {
+        watch: [
+          { channel_id: '78', events: ['Deals.edit'], notify_url: `http://127.0.0.1:${port}/m`, token: 't' },
+        ],
+      });
+      const deals = sb.org.module('Deals')!;
+      const ids = deals.ids.slice(100, 130);
+      sb.userMassUpdate('Deals', ids, { Stage: 'Closed Won', Closing_Date: '2027-01-15' });
+      await sb.watch.idle();
+      expect(received).toEqual([expect.objectContaining({ ids, operation: 'update' })]);
+      for (const id of ids) {
+        expect(deals.records.get(id)).toMatchObject({
+          Stage: 'Closed Won',
+          Closing_Date: '2027-01-15',
+          Probability: 100,
+        });
+      }
+    } finally {
+      sb.watch.remove(['78']);
+      await close();
     }
   });
 
