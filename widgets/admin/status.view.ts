@@ -48,15 +48,17 @@ export function statusSection(ctx: ViewContext): HTMLElement {
         counts(t('inbox'), sync.inbox),
         counts(t('writeback'), sync.writeback),
       ),
-      table(
-        t('status'),
-        [t('entity'), t('lastFinished'), t('lastError')],
-        sync.entities.map((e) => [
-          e.entity,
-          when(e.lastFinishedAt),
-          e.lastError ? h('span', { class: 'adm-bad' }, e.lastError) : '—',
-        ]),
-      ),
+      sync.entities.length === 0
+        ? h('p', { class: 'muted' }, t('noSync'))
+        : table(
+            t('status'),
+            [t('entity'), t('lastFinished'), t('lastError')],
+            sync.entities.map((e) => [
+              e.entity,
+              when(e.lastFinishedAt),
+              e.lastError ? h('span', { class: 'adm-bad' }, e.lastError) : '—',
+            ]),
+          ),
       h('h3', null, t('subscription')),
       h(
         'p',
