@@ -48,7 +48,7 @@ afterAll(async () => {
   // `npm run docs:screenshots` refreshes the screenshot the README and docs show.
   if (process.env.UPDATE_DOCS_SCREENSHOTS === '1') {
     try {
-      copyFileSync(join(ARTIFACTS, 'admin-console-en.png'), join(REPO, 'docs', 'admin-console.png'));
+      copyFileSync(join(ARTIFACTS, 'admin-console-preview.png'), join(REPO, 'docs', 'admin-console.png'));
     } catch {
       // not produced in this run
     }
@@ -126,6 +126,11 @@ describe('admin console', () => {
 
     // A valid candidate: preview last period's movers and the payout change.
     await page.locator('#plans textarea').fill(stringify(candidatePlan(seeded.plan)));
+    await page.locator('#plans textarea').evaluate((ta: HTMLTextAreaElement) => {
+      ta.setSelectionRange(0, 0);
+      ta.scrollTop = 0;
+      ta.dispatchEvent(new Event('scroll'));
+    });
     await page.getByLabel('Period (blank: last ended)').fill('2026-Q4');
     await page.getByRole('button', { name: 'Preview against active plan' }).click();
     await page.waitForSelector('[data-testid=preview]');
@@ -138,6 +143,7 @@ describe('admin console', () => {
     expect(delta).toMatch(/^[-−]¥[\d,]+$/);
     await page.locator('[data-testid=preview]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, 'admin-console-en.png'), fullPage: true });
+    await page.locator('#plans').screenshot({ path: join(ARTIFACTS, 'admin-console-preview.png') });
 
     // Save and activate it.
     await page.getByRole('button', { name: 'Save as new version' }).click();
