@@ -4,24 +4,18 @@ import type { z } from 'zod';
 import type { RunSchema } from '../../src/http/routes/admin-runs.routes.js';
 import type { TenantSchema } from '../../src/http/routes/admin-schemas.js';
 import type { PlanPreview } from '../../src/jobs/plan-preview.js';
+import type { AuditEntry } from '../../src/store/repos/audit.repo.js';
+import type { PlanVersion } from '../../src/store/repos/plans.repo.js';
+import type { StoredSubscription } from '../../src/store/repos/subscriptions.repo.js';
 
 export type Tenant = z.infer<typeof TenantSchema>;
 export type Run = z.infer<typeof RunSchema>;
-export type { PlanPreview };
+export type { AuditEntry, PlanPreview, PlanVersion };
 
 export interface Problem {
   path: string;
   message: string;
   line?: number;
-}
-
-export interface PlanVersion {
-  version: number;
-  format: 'yaml' | 'json';
-  active: boolean;
-  createdBy: string;
-  createdAt: string;
-  activatedAt: string | null;
 }
 
 export interface InstallReport {
@@ -53,21 +47,7 @@ export interface RecentErrors {
   writeback: { partnerId: string; period: string; error: string | null }[];
 }
 
-export interface Subscription {
-  channelId: string;
-  expiresAt: string | null;
-  expired: boolean;
-  renewedAt: string;
-  lastError: string | null;
-}
-
-export interface AuditEntry {
-  id: string;
-  actor: string;
-  action: string;
-  detail: Record<string, unknown>;
-  at: string;
-}
+export type Subscription = Omit<StoredSubscription, 'notifyUrlHash'> & { expired: boolean };
 
 /** A refusal from the server, with its error code and details (plan problems, …). */
 export class ApiFailure extends Error {

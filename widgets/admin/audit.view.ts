@@ -2,7 +2,7 @@
 import { h } from '../shared/dom.js';
 import { formatDateTime } from '../shared/format.js';
 import { type AuditEntry, call, tenantPath } from './admin.api.js';
-import { act, button, section, statusLine, table, type ViewContext } from './ui.js';
+import { button, load as loadInto, section, statusLine, table, type ViewContext } from './ui.js';
 
 export function auditSection(ctx: ViewContext): HTMLElement & { reload(): void } {
   const { t, tenant, locale } = ctx;
@@ -28,11 +28,7 @@ export function auditSection(ctx: ViewContext): HTMLElement & { reload(): void }
           ),
     );
   };
-  const reload = () =>
-    void act(t, null, out, async () => {
-      await load();
-      out.say('');
-    });
+  const reload = () => loadInto(t, out, load);
   const refreshBtn = button(t('refresh'), reload, true);
   reload();
   return Object.assign(

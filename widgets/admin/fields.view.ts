@@ -2,7 +2,7 @@
 // tenant settings — the field mapping the check discovered — as an editable JSON object.
 import { h } from '../shared/dom.js';
 import { call, type InstallReport, tenantPath } from './admin.api.js';
-import { act, button, field, section, statusLine, table, type ViewContext } from './ui.js';
+import { act, button, field, load, section, statusLine, table, type ViewContext } from './ui.js';
 
 export function fieldsSection(ctx: ViewContext): HTMLElement {
   const { t, tenant } = ctx;
@@ -76,10 +76,7 @@ export function fieldsSection(ctx: ViewContext): HTMLElement {
       }),
   );
 
-  void act(t, null, settingsOut, async () => {
-    await loadSettings();
-    settingsOut.say('');
-  });
+  load(t, settingsOut, loadSettings);
 
   return section(
     'fields',

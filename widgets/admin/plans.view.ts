@@ -5,7 +5,7 @@ import { formatDateTime } from '../shared/format.js';
 import { ApiFailure, call, type PlanPreview, type PlanVersion, tenantPath } from './admin.api.js';
 import { planEditor } from './plan-editor.view.js';
 import { renderPreview } from './preview.view.js';
-import { act, button, field, input, section, statusLine, type ViewContext } from './ui.js';
+import { act, button, field, input, load, section, statusLine, type ViewContext } from './ui.js';
 
 export function plansSection(ctx: ViewContext): HTMLElement {
   const { t, tenant } = ctx;
@@ -128,10 +128,7 @@ export function plansSection(ctx: ViewContext): HTMLElement {
   );
   const loadBtn = button(t('loadActive'), () => void act(t, loadBtn, out, loadActive), true);
 
-  void act(t, null, out, async () => {
-    await loadActive();
-    out.say('');
-  });
+  load(t, out, loadActive);
 
   return section(
     'plans',

@@ -10,7 +10,7 @@ import {
   type SyncStatus,
   tenantPath,
 } from './admin.api.js';
-import { act, button, section, statusLine, table, type ViewContext } from './ui.js';
+import { act, button, load as loadInto, section, statusLine, table, type ViewContext } from './ui.js';
 
 export function statusSection(ctx: ViewContext): HTMLElement {
   const { t, tenant, locale } = ctx;
@@ -144,20 +144,9 @@ export function statusSection(ctx: ViewContext): HTMLElement {
     () => start(() => recalcBtn, '/recalc', {}),
     true,
   );
-  const refreshBtn: HTMLButtonElement = button(
-    t('refresh'),
-    () =>
-      void act(t, refreshBtn, out, async () => {
-        await load();
-        out.say('');
-      }),
-    true,
-  );
+  const refreshBtn: HTMLButtonElement = button(t('refresh'), () => loadInto(t, out, load, refreshBtn), true);
 
-  void act(t, null, out, async () => {
-    await load();
-    out.say('');
-  });
+  loadInto(t, out, load);
   return section(
     'status',
     t('status'),

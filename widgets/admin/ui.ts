@@ -82,6 +82,19 @@ export async function act<R>(
   }
 }
 
+/** Loads a section's data: "working" while it runs, nothing once it has, the refusal if not. */
+export function load(
+  t: T,
+  out: ReturnType<typeof statusLine>,
+  run: () => Promise<unknown>,
+  btn: HTMLButtonElement | null = null,
+): void {
+  void act(t, btn, out, async () => {
+    await run();
+    out.say('');
+  });
+}
+
 export function table(caption: string, headers: string[], rows: Child[][], cls = ''): HTMLElement {
   return h(
     'div',
