@@ -181,6 +181,18 @@ describe('admin console', () => {
     await c.close();
   });
 
+  it('lands back from Zoho consent with the tenant chosen and the address cleaned', async () => {
+    const c = await context();
+    const page = await c.newPage();
+    await signIn(page, key);
+    await page.waitForSelector('#plans');
+    await page.goto(`${origin}/admin?connected=${seeded.tenantId}`);
+    await page.getByText(`Zoho is connected for tenant ${seeded.tenantId}`).waitFor();
+    expect(page.url()).toBe(`${origin}/widgets/admin/index.html`);
+    expect(await page.locator('#adm-tenant').inputValue()).toBe(seeded.tenantId);
+    await c.close();
+  });
+
   it('refuses an unknown key and keeps nothing of it', async () => {
     const c = await context();
     const page = await c.newPage();

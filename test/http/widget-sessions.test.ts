@@ -346,6 +346,8 @@ describe('widget sessions, CORS and framing', () => {
       const go = await h.app.inject({ method: 'GET', url: '/admin' });
       expect(go.statusCode).toBe(302);
       expect(go.headers.location).toBe('/widgets/admin/index.html');
+      const back = await h.app.inject({ method: 'GET', url: '/admin?connected=t_abc' });
+      expect(back.headers.location).toBe('/widgets/admin/index.html?connected=t_abc');
       const page = await h.app.inject({ method: 'GET', url: '/widgets/admin/index.html' });
       expect(page.statusCode).toBe(200);
       expect(page.body).toContain('<title>admin</title>');

@@ -36,6 +36,7 @@ const en = {
   orgName: 'Name (optional)',
   continueZoho: 'Continue to Zoho',
   reconnectZoho: 'Reconnect this tenant with Zoho',
+  zohoConnected: 'Zoho is connected for tenant {tenant}. Next: install the result fields.',
   fxiaoke: 'Fxiaoke (纷享销客)',
   fxiaokeHelp:
     'From the custom app in the Fxiaoke developer console: AppId, AppSecret and the permanent code (永久授权码). The credentials are checked with Fxiaoke before the tenant is created.',
@@ -180,6 +181,7 @@ const zh: Record<Key, string> = {
   orgName: '名称（可选）',
   continueZoho: '前往 Zoho 授权',
   reconnectZoho: '重新连接此租户的 Zoho',
+  zohoConnected: '租户 {tenant} 已连接 Zoho。下一步：安装结果字段。',
   fxiaoke: '纷享销客',
   fxiaokeHelp:
     '来自纷享开发者后台的自建应用：AppId、AppSecret 和永久授权码。创建租户前会先向纷享验证这些凭据。',

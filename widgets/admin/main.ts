@@ -17,11 +17,14 @@ import { field, input, statusLine } from './ui.js';
 const root = document.getElementById('app')!;
 const LANG = 'ci-admin-lang';
 const TENANT = 'ci-admin-tenant';
-let locale: Locale = pickLocale(
-  sessionStorage.getItem(LANG),
-  new URLSearchParams(location.search).get('lang'),
-  navigator.language,
-);
+const params = new URLSearchParams(location.search);
+let locale: Locale = pickLocale(sessionStorage.getItem(LANG), params.get('lang'), navigator.language);
+// Back from Zoho's consent page (the OAuth callback sends the browser here): choose that tenant.
+const connected = params.get('connected');
+if (connected) {
+  sessionStorage.setItem(TENANT, connected);
+  history.replaceState(null, '', location.pathname);
+}
 
 function languagePicker(t: T): HTMLElement {
   const select = h(
@@ -148,6 +151,9 @@ async function render(message?: string): Promise<void> {
         )
       : h('p', null, t('noTenants')),
     signOut,
+    connected && chosen?.id === connected
+      ? h('p', { role: 'status', class: 'adm-ok adm-wide' }, t('zohoConnected', { tenant: connected }))
+      : null,
   );
   const onConnected = (id: string) => {
     sessionStorage.setItem(TENANT, id);

@@ -45,9 +45,11 @@ export const widgetStaticRoutes =
   (deps: { root: string; frameAncestors: readonly string[] }): FastifyPluginAsync =>
   async (app) => {
     const root = normalize(deps.root);
-    app.get('/admin', { schema: { hide: true } }, async (_req, reply) =>
-      reply.redirect(ADMIN_CONSOLE_PATH, 302),
-    );
+    // The query goes along (?connected=t_… after Zoho's consent; ?lang=).
+    app.get('/admin', { schema: { hide: true } }, async (req, reply) => {
+      const at = req.url.indexOf('?');
+      return reply.redirect(ADMIN_CONSOLE_PATH + (at < 0 ? '' : req.url.slice(at)), 302);
+    });
     app.get('/widgets/*', { schema: { hide: true } }, async (req, reply) => {
       const rel = (req.params as { '*': string })['*'];
       const missing = () => new ApiError(404, 'not_found', `no widget file /widgets/${rel}`);
