@@ -35,7 +35,7 @@ export function fieldsSection(ctx: ViewContext): HTMLElement {
         report.replaceChildren(
           table(
             t('fields'),
-            ['API', t('colStatus'), ''],
+            [t('colField'), t('colStatus'), t('colNote')],
             [
               ...r.created.map((f) => row(f, 'fieldCreated')),
               ...r.present.map((f) => row(f, 'fieldPresent')),
