@@ -27,14 +27,21 @@ export default defineConfig({
       },
       treeshake: { moduleSideEffects: (id) => !/[\\/]node_modules[\\/]yaml[\\/]/.test(id) },
       output: {
-        // One shared chunk for the widget entries (UI + core); the host page stays tiny.
+        // One shared chunk for the widget entries (UI + core); the host page stays tiny. The
+        // DOM, formatting and locale helpers and the base styles get a chunk of their own so the admin console,
+        // which shares only those, does not load the scoring core.
         manualChunks: (id) =>
-          /[\\/](node_modules|src[\\/]core|widgets[\\/]shared)[\\/]/.test(id) ? 'widget' : undefined,
+          /[\\/]widgets[\\/]shared[\\/]((dom|format|locale)\.ts|base\.css)$/.test(id)
+            ? 'ui'
+            : /[\\/](node_modules|src[\\/]core|widgets[\\/]shared)[\\/]/.test(id)
+              ? 'widget'
+              : undefined,
       },
       input: {
         zoho: `${root}/zoho/index.html`,
         fxiaoke: `${root}/fxiaoke/index.html`,
         overview: `${root}/overview/index.html`,
+        admin: `${root}/admin/index.html`,
         'zoho-host': `${root}/host/zoho-host.html`,
         'fxiaoke-host': `${root}/host/fxiaoke-host.html`,
       },

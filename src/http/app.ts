@@ -23,6 +23,7 @@ import type { Database } from '../store/sql.js';
 import type { WidgetOptions } from '../widget-api/options.js';
 import { installAdminAuth } from './auth.js';
 import { ApiError, installErrorHandling } from './errors.js';
+import { adminConnectRoutes } from './routes/admin-connect.routes.js';
 import { adminInstallRoutes } from './routes/admin-install.routes.js';
 import { adminPlanRoutes } from './routes/admin-plans.routes.js';
 import { adminRunRoutes } from './routes/admin-runs.routes.js';
@@ -165,6 +166,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
     async (admin) => {
       installAdminAuth(admin, deps.db);
       await admin.register(adminTenantRoutes({ db: deps.db, keyring: deps.keyring }));
+      await admin.register(
+        adminConnectRoutes({ db: deps.db, keyring: deps.keyring, publicUrl: deps.publicUrl ?? null }),
+      );
       await admin.register(adminPlanRoutes({ db: deps.db }));
       await admin.register(adminStatusRoutes({ db: deps.db }));
       await admin.register(adminRunRoutes({ db: deps.db, queues: deps.queues }));

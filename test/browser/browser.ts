@@ -1,6 +1,9 @@
 // Shared set-up for browser tests: build the widgets once per file, start the local stand-in
 // server, drive Debian's chromium through playwright-core (no browser download).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { build } from 'vite';
@@ -23,6 +26,29 @@ export const CHROMIUM_FLAGS = [
 
 export async function buildWidgets(): Promise<void> {
   await build({ configFile: join(REPO, 'widgets', 'vite.config.ts'), logLevel: 'error' });
+}
+
+/**
+ * Builds the widgets into a fresh temporary directory (other browser test files build
+ * dist/widgets at the same time) and returns it; the caller removes it.
+ */
+export async function buildWidgetsToTemp(): Promise<string> {
+  const root = mkdtempSync(join(tmpdir(), 'ci-widgets-build-'));
+  await build({
+    configFile: join(REPO, 'widgets', 'vite.config.ts'),
+    logLevel: 'error',
+    build: { outDir: root, emptyOutDir: true },
+  });
+  return root;
+}
+
+/** A port nothing listens on right now (for a server that must know its origin before it listens). */
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
 }
 
 export interface Harness {

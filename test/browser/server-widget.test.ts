@@ -3,13 +3,11 @@
 // session lands in the page's fragment; the widget renders the partner from the stored
 // results under the widget CSP. A partner of another tenant is refused.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type FxiaokeSandbox,
@@ -18,18 +16,9 @@ import {
   startFxiaokeSandbox,
 } from '../../connectors/fxiaoke/sandbox/sandbox.server.js';
 import { upsertPartners } from '../../src/store/repos/records.repo.js';
-import { REPO } from '../../widgets/dev/demo-data.js';
 import { type Harness as AppHarness, harness } from '../http/harness.js';
 import { NOW, type SeededTenant, seedTenant } from '../http/widget.fixture.js';
-import { ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS } from './browser.js';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { ARTIFACTS, buildWidgetsToTemp, CHROMIUM, CHROMIUM_FLAGS, freePort } from './browser.js';
 
 let app: AppHarness;
 let sandbox: FxiaokeSandbox;
@@ -41,13 +30,7 @@ let fx: SeededTenant;
 let root = '';
 
 beforeAll(async () => {
-  // Built into a directory of its own: other browser test files build dist/widgets at the same time.
-  root = mkdtempSync(join(tmpdir(), 'ci-widgets-build-'));
-  await build({
-    configFile: join(REPO, 'widgets', 'vite.config.ts'),
-    logLevel: 'error',
-    build: { outDir: root, emptyOutDir: true },
-  });
+  root = await buildWidgetsToTemp();
   sandbox = await startFxiaokeSandbox({ partners: 3, accounts: 3, opportunities: 10 });
   // The CRM page: a PartnerObj layout whose embedded page is our /fxiaoke/start.
   crm = createServer((req, res) => {

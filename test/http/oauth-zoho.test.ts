@@ -117,6 +117,24 @@ describe('Zoho OAuth for the admin console', () => {
     expect((await getTenant(h.store.db, tenantId))?.status).toBe('active');
   });
 
+  it('sends a browser back from consent to the admin console with the tenant chosen', async () => {
+    const key = await createAdminKey(h.store.db, tenantId, 'console');
+    const start = await h.app.inject({
+      method: 'GET',
+      url: `/oauth/zoho/start?tenant=${tenantId}`,
+      headers: { authorization: `Bearer ${key.key}` },
+    });
+    const q = await consent(start.headers.location as string);
+    const back = await h.app.inject({
+      method: 'GET',
+      url: `/oauth/zoho/callback?${q}`,
+      headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+    });
+    expect(back.statusCode).toBe(303);
+    expect(back.headers.location).toBe(`/admin?connected=${tenantId}`);
+    expect(back.headers.location).not.toContain(q.get('code')!);
+  });
+
   it('start needs an admin key of that tenant (or an operator key); new orgs need an operator key', async () => {
     const none = await h.app.inject({ method: 'GET', url: `/oauth/zoho/start?tenant=${tenantId}` });
     expect(none.statusCode).toBe(401);

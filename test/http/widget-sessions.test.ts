@@ -32,7 +32,9 @@ describe('widget sessions, CORS and framing', () => {
 
   beforeAll(async () => {
     mkdirSync(join(root, 'fxiaoke'));
+    mkdirSync(join(root, 'admin'));
     mkdirSync(join(root, 'assets'));
+    writeFileSync(join(root, 'admin', 'index.html'), '<!doctype html><title>admin</title>');
     writeFileSync(join(root, 'fxiaoke', 'index.html'), '<!doctype html><title>w</title>');
     writeFileSync(join(root, 'assets', 'widget-abc123.js'), 'export {};');
     writeFileSync(join(root, '.secret'), 'no');
@@ -338,6 +340,23 @@ describe('widget sessions, CORS and framing', () => {
       const asset = await h.app.inject({ method: 'GET', url: '/widgets/assets/widget-abc123.js' });
       expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
       expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    });
+
+    it('the admin console is served from /admin and may be framed by nobody', async () => {
+      const go = await h.app.inject({ method: 'GET', url: '/admin' });
+      expect(go.statusCode).toBe(302);
+      expect(go.headers.location).toBe('/widgets/admin/index.html');
+      const back = await h.app.inject({ method: 'GET', url: '/admin?connected=t_abc' });
+      expect(back.headers.location).toBe('/widgets/admin/index.html?connected=t_abc');
+      const page = await h.app.inject({ method: 'GET', url: '/widgets/admin/index.html' });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('<title>admin</title>');
+      expect(page.headers['x-frame-options']).toBe('DENY');
+      const csp = page.headers['content-security-policy'] as string;
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("script-src 'self';");
+      expect(csp).not.toContain('zwidgets');
+      expect(csp).not.toContain('zoho.com');
     });
 
     it("the API and everything else keep frame-ancestors 'none' and X-Frame-Options DENY", async () => {

@@ -1,4 +1,5 @@
 // Every string of the programme overview page, in English and Simplified Chinese.
+import { fillTemplate } from '../shared/locale.js';
 import type { Locale } from '../shared/types.js';
 
 const en = {
@@ -81,7 +82,5 @@ const TABLES: Record<Locale, Record<Key, string>> = { en, 'zh-CN': zh };
 export type OverviewKey = Key;
 
 export function ot(locale: Locale, key: Key, params: Record<string, string | number> = {}): string {
-  return TABLES[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return fillTemplate(TABLES[locale][key], params);
 }

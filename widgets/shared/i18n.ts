@@ -1,6 +1,10 @@
 // Every string the widget shows, in English and Simplified Chinese. `{name}` placeholders are
 // filled by t(); numbers arrive already formatted for the locale (format.ts).
+
+import { fillTemplate } from './locale.js';
 import type { Locale } from './types.js';
+
+export { pickLocale } from './locale.js';
 
 const en = {
   title: 'Partner incentives',
@@ -197,10 +201,7 @@ const TIER_ZH: Record<string, string> = {
 };
 
 export function t(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template = TABLES[locale][key];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return fillTemplate(TABLES[locale][key], params);
 }
 
 export function tierLabel(locale: Locale, tier: string): string {
@@ -208,16 +209,6 @@ export function tierLabel(locale: Locale, tier: string): string {
 }
 
 /** `zh`, `zh-CN`, `zh-Hans-CN`, `zh_CN` → zh-CN; anything else → en. */
-export function pickLocale(...candidates: (string | null | undefined)[]): Locale {
-  for (const c of candidates) {
-    if (!c) continue;
-    const norm = c.replace('_', '-').toLowerCase();
-    if (norm.startsWith('zh')) return 'zh-CN';
-    if (norm.startsWith('en')) return 'en';
-  }
-  return 'en';
-}
-
 export function messageKeys(locale: Locale): MessageKey[] {
   return Object.keys(TABLES[locale]) as MessageKey[];
 }

@@ -1,6 +1,7 @@
 // /api/admin/tenants/:tenantId/plans: upload (validated), validate only, list, show, activate.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { previewPlan } from '../../jobs/plan-preview.js';
 import { parsePlanSource } from '../../jobs/plan-source.js';
 import { activatePlan, uploadPlan } from '../../jobs/plans.service.js';
 import type { TenantId } from '../../store/ids.js';
@@ -19,12 +20,43 @@ const PlanBody = z
   })
   .strict();
 
+const Amount = z.string().describe('decimal string in the plan currency');
+const PreviewSchema = z.object({
+  period: z.string(),
+  activeVersion: z.number().int().nullable(),
+  currency: z.object({ before: z.string().nullable(), after: z.string() }),
+  partners: z.array(
+    z.object({
+      partnerId: z.string(),
+      name: z.string(),
+      tierBefore: z.string().nullable(),
+      tierAfter: z.string(),
+      move: z.enum(['up', 'down', 'same', 'new']),
+      scoreBefore: z.number().nullable(),
+      scoreAfter: z.number(),
+      payoutBefore: Amount,
+      payoutAfter: Amount,
+      delta: Amount,
+    }),
+  ),
+  totals: z.object({ payoutBefore: Amount, payoutAfter: Amount, delta: Amount }),
+  counts: z.object({
+    partners: z.number().int(),
+    up: z.number().int(),
+    down: z.number().int(),
+    same: z.number().int(),
+    new: z.number().int(),
+  }),
+  recordErrors: z.number().int(),
+});
+
 const VersionParams = TenantParams.extend({ version: z.coerce.number().int().min(1) });
 
 export const adminPlanRoutes =
-  (deps: { db: Sql }): FastifyPluginAsyncZod =>
+  (deps: { db: Sql; now?: () => Date }): FastifyPluginAsyncZod =>
   async (app) => {
     const { db } = deps;
+    const now = deps.now ?? (() => new Date());
     const tags = ['admin: plans'];
     const tenantOr404 = async (id: string) => {
       if (!(await getTenant(db, id as TenantId))) throw notFound(`tenant ${id}`);
@@ -88,6 +120,36 @@ export const adminPlanRoutes =
         await tenantOr404(req.params.tenantId);
         const r = parsePlanSource(req.body.source, req.body.format);
         return r.ok ? { ok: true, problems: [] } : { ok: false, problems: r.problems };
+      },
+    );
+
+    app.post(
+      '/tenants/:tenantId/plans/preview',
+      {
+        schema: {
+          tags,
+          description:
+            'Score a period (default: the last ended one) of the stored records with the active plan and with a ' +
+            'candidate plan, and compare tiers and payouts per partner. Writes nothing. Payouts are what the ' +
+            'period earns on its own (no clawback/true-up). An invalid candidate or period answers 422.',
+          params: TenantParams,
+          body: PlanBody.omit({ activate: true }).extend({
+            period: z.string().min(1).max(20).optional().describe('period key such as 2027-Q1'),
+          }),
+          response: { 200: PreviewSchema, ...errorResponses },
+        },
+      },
+      async (req) => {
+        const tenantId = await tenantOr404(req.params.tenantId);
+        const out = await previewPlan(db, tenantId, { ...req.body, now: now() });
+        if (!out.ok)
+          throw new ApiError(
+            422,
+            'invalid_plan',
+            `the preview has ${out.problems.length} problem(s)`,
+            out.problems,
+          );
+        return out.preview;
       },
     );
 

@@ -1,4 +1,4 @@
-// /api/admin/tenants/:tenantId/{settings,sync,errors,audit}.
+// /api/admin/tenants/:tenantId/{settings,sync,subscription,errors,audit}.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { TenantId } from '../../store/ids.js';
@@ -7,6 +7,7 @@ import { inboxCounts } from '../../store/repos/inbox.repo.js';
 import { recentQuarantine } from '../../store/repos/quarantine.repo.js';
 import { countRecords } from '../../store/repos/records.repo.js';
 import { getSettings, getSyncStates, putSettings } from '../../store/repos/settings.repo.js';
+import { getSubscription } from '../../store/repos/subscriptions.repo.js';
 import { getTenant } from '../../store/repos/tenants.repo.js';
 import type { Sql } from '../../store/sql.js';
 import { actorOf } from '../auth.js';
@@ -105,6 +106,42 @@ export const adminStatusRoutes =
           records,
           inbox,
           writeback: Object.fromEntries(wb.map((r) => [r.writeback_status, Number(r.n)])),
+        };
+      },
+    );
+
+    app.get(
+      '/tenants/:tenantId/subscription',
+      {
+        schema: {
+          tags: ['admin: status'],
+          description:
+            'The push subscription held at the CRM (renewed by the maintenance job); null until the first one.',
+          params: TenantParams,
+          response: {
+            200: z.object({
+              subscription: z
+                .object({
+                  channelId: z.string(),
+                  expiresAt: z.string().nullable(),
+                  expired: z.boolean(),
+                  renewedAt: z.string(),
+                  lastError: z.string().nullable(),
+                })
+                .nullable(),
+            }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (req) => {
+        const t = await tenantOr404(req.params.tenantId);
+        const s = await getSubscription(db, t.id);
+        if (!s) return { subscription: null };
+        // The notify URL hash stays internal: it only tells the renewal job the URL changed.
+        const { notifyUrlHash: _hash, ...rest } = s;
+        return {
+          subscription: { ...rest, expired: s.expiresAt !== null && Date.parse(s.expiresAt) <= Date.now() },
         };
       },
     );

@@ -172,10 +172,19 @@ export const oauthZohoRoutes =
             location: z.string().max(20).optional(),
             'accounts-server': z.string().max(200).optional(),
           }),
+          description:
+            'Answers the new or reconnected tenant as JSON; a browser (Accept: text/html) is sent on to ' +
+            'the admin console (303 to /admin?connected=<tenant>).',
           response: { 200: Connected, ...errorResponses, 502: ErrorSchema },
         },
       },
-      async (req) => {
+      async (req, reply) => {
+        // A browser coming back from Zoho's consent page lands in the admin console with the
+        // tenant chosen; API clients get the JSON answer.
+        const done = (r: z.infer<typeof Connected>) =>
+          (req.headers.accept ?? '').includes('text/html')
+            ? reply.redirect(`/admin?${new URLSearchParams({ connected: r.tenantId })}`, 303)
+            : r;
         const q = req.query as Record<string, string | undefined>;
         let verified: { tenantId: string } | null = null;
         for (const secret of stateSecrets(keyring)) {
@@ -220,7 +229,7 @@ export const oauthZohoRoutes =
               },
               'oauth:zoho',
             );
-            return { tenantId: r.tenant.id, orgId: r.learned.orgId, created: false };
+            return done({ tenantId: r.tenant.id, orgId: r.learned.orgId, created: false });
           }
           const org = NewOrg.parse(JSON.parse(open(keyring, NEW_ORG_AAD, p.org)));
           const where = redirectTarget(q, org.accountsUrl ?? null, org.dataCentre);
@@ -239,7 +248,7 @@ export const oauthZohoRoutes =
             },
             'oauth:zoho',
           );
-          return { tenantId: r.tenant.id, orgId: r.learned.orgId, created: true };
+          return done({ tenantId: r.tenant.id, orgId: r.learned.orgId, created: true });
         } catch (e) {
           if (e instanceof ZohoConnectError)
             throw e.reason === 'network'
