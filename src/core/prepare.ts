@@ -31,10 +31,11 @@ export interface Credit {
    * input again later costs a cache miss per deal.
    */
   amount: Decimal;
-  /** The deal's id, account and currency, kept here for the same reason. */
+  /** The deal's id, account, currency and csat, kept here for the same reason. */
   id: string;
   accountId: string | null | undefined;
   currency: string;
+  csat: number | null | undefined;
   /** This credit's line of the facts behind inputsHash (see hashedFacts in score.ts). */
   facts: string;
   /** The deal's account record, when the input has it (accounts.get(accountId)). */
@@ -75,6 +76,7 @@ function credit(
     id: deal.id,
     accountId: deal.accountId,
     currency: deal.currency,
+    csat: deal.csat,
     facts,
     account,
     first,
@@ -90,6 +92,11 @@ function convertedAmount(deal: Deal, rate: Decimal | null): Decimal {
 export interface FirstWon {
   dealId: string;
   closedMs: number;
+}
+
+/** Prepare's entry per account id: one map lookup finds its first won deal and its record. */
+interface AccountEntry extends FirstWon {
+  account: Account | undefined;
 }
 
 export interface Prepared {
@@ -273,12 +280,16 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
   // front: the map never grows inside the loop, and lookups compare against the
   // accounts' own id strings, which sit together in memory (the deals' copies are
   // scattered over a million records). Entries no deal reached are dropped below.
-  const earliest = new Map<string, FirstWon>();
+  const earliest = new Map<string, AccountEntry>();
   if (needsFirstWon) {
-    for (const id of accounts.keys()) earliest.set(id, { dealId: '', closedMs: Number.POSITIVE_INFINITY });
+    for (const [id, account] of accounts)
+      earliest.set(id, { dealId: '', closedMs: Number.POSITIVE_INFINITY, account });
   }
-  const inWindow: Credit[][] = [];
-  const inWindowPartners: string[][] = [];
+  // Credits of the scored and settled periods, side by side with the partner each
+  // one goes to. Flat lists: a one-element list per deal would be 150,000 more
+  // objects for the collector to copy on a million-deal input.
+  const inWindow: Credit[] = [];
+  const inWindowPartners: string[] = [];
   const windowIds = new Set<string>();
   const twice = new Set<string>();
 
@@ -312,11 +323,12 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
       continue;
     }
     const accountId = deal.accountId;
-    let first: FirstWon | undefined;
+    let first: AccountEntry | undefined;
     if (needsFirstWon && accountId) {
       first = earliest.get(accountId);
       if (first === undefined) {
-        first = { dealId: '', closedMs: Number.POSITIVE_INFINITY };
+        // An account the input does not list: no record, but it has a first won deal.
+        first = { dealId: '', closedMs: Number.POSITIVE_INFINITY, account: undefined };
         earliest.set(accountId, first);
       }
       // Updated in place: an account sees several won deals, and a new object for
@@ -335,23 +347,20 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
     if (windowIds.has(deal.id)) twice.add(deal.id);
     windowIds.add(deal.id);
     const rate = deal.currency === plan.currency ? null : rates.get(deal.currency)!;
-    // Looked up now, while the account id was just hashed, rather than once per metric later.
-    const account = accountId ? accounts.get(accountId) : undefined;
+    // Looked up now, while the account id was just hashed, rather than once per metric
+    // later; the first-won entry already holds it when the plan tracks first wins.
+    const account = first ? first.account : accountId ? accounts.get(accountId) : undefined;
     if (checked === WHOLE) {
-      inWindow.push([credit(deal, null, rate, closedMs, convertedAmount(deal, rate), account, first)]);
-      inWindowPartners.push([deal.partnerId as string]);
+      inWindow.push(credit(deal, null, rate, closedMs, convertedAmount(deal, rate), account, first));
+      inWindowPartners.push(deal.partnerId as string);
     } else {
       // No closure here: an arrow function capturing the loop's constants would make V8
       // allocate a context object on every one of the million iterations.
       const converted = convertedAmount(deal, rate);
-      const credits: Credit[] = [];
-      const partnerIds: string[] = [];
       for (const { partnerId, share } of checked) {
-        credits.push(credit(deal, share, rate, closedMs, converted, account, first));
-        partnerIds.push(partnerId);
+        inWindow.push(credit(deal, share, rate, closedMs, converted, account, first));
+        inWindowPartners.push(partnerId);
       }
-      inWindow.push(credits);
-      inWindowPartners.push(partnerIds);
     }
   }
 
@@ -360,15 +369,14 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
     if (first.closedMs !== Number.POSITIVE_INFINITY) firstWon.set(id, first);
 
   const wonByPartner = new Map<string, Credit[]>();
+  const anyTwice = twice.size > 0;
   for (let i = 0; i < inWindow.length; i++) {
-    const credits = inWindow[i]!;
-    if (twice.has(credits[0]!.id)) continue;
-    const partnerIds = inWindowPartners[i]!;
-    for (let j = 0; j < credits.length; j++) {
-      const own = wonByPartner.get(partnerIds[j]!);
-      if (own) own.push(credits[j]!);
-      else wonByPartner.set(partnerIds[j]!, [credits[j]!]);
-    }
+    const c = inWindow[i]!;
+    if (anyTwice && twice.has(c.id)) continue;
+    const partnerId = inWindowPartners[i]!;
+    const own = wonByPartner.get(partnerId);
+    if (own) own.push(c);
+    else wonByPartner.set(partnerId, [c]);
   }
   for (const id of twice) errors.push({ type: 'deal', id, reason: 'duplicate id' });
 
