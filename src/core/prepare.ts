@@ -10,6 +10,7 @@ import type { Account, Deal, Partner } from './input.js';
 import { Decimal, isDecimalText, ONE, ZERO } from './money.js';
 import { type Period, parsePeriod } from './periods.js';
 import type { Plan } from './plan.schema.js';
+import { idOf, isObj, type Obj, recordsById } from './records-by-id.js';
 import type { RecordError } from './results.js';
 import { sortInPlace } from './small-sort.js';
 
@@ -118,32 +119,13 @@ export interface Settled {
   payout: Decimal;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const optionalText = (v: unknown) => v === undefined || v === null || typeof v === 'string';
-
-function idOf(raw: unknown, index: number): string {
-  return isObj(raw) && typeof raw.id === 'string' && raw.id !== '' ? raw.id : `#${index}`;
-}
 
 function list(doc: Obj, key: string): unknown[] {
   const value = doc[key];
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new InputError(`input.${key} must be a list`);
   return value;
-}
-
-/** Ids that occur more than once: every copy is left out, whatever the input order. */
-function duplicates(records: unknown[]): Set<string> {
-  const seen = new Set<string>();
-  const twice = new Set<string>();
-  for (const r of records) {
-    if (isObj(r) && typeof r.id === 'string') {
-      if (seen.has(r.id)) twice.add(r.id);
-      else seen.add(r.id);
-    }
-  }
-  return twice;
 }
 
 function checkPartner(raw: unknown): string | null {
@@ -168,6 +150,28 @@ function checkAccount(raw: unknown): string | null {
   return null;
 }
 
+function makePartner(r: Obj, id: string): Partner {
+  return {
+    id,
+    name: (r.name as string | undefined) ?? '',
+    level: (r.level as string | null | undefined) ?? null,
+    region: (r.region as string | null | undefined) ?? null,
+    agreementEnd: (r.agreementEnd as string | null | undefined) ?? null,
+    attributes: (r.attributes as Obj | undefined) ?? {},
+  };
+}
+
+function makeAccount(r: Obj, id: string): Account {
+  return {
+    id,
+    name: (r.name as string | undefined) ?? '',
+    partnerId: (r.partnerId as string | null | undefined) ?? null,
+    region: (r.region as string | null | undefined) ?? null,
+    industry: (r.industry as string | null | undefined) ?? null,
+    attributes: (r.attributes as Obj | undefined) ?? {},
+  };
+}
+
 export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
   if (!isObj(doc)) throw new InputError('input must be a JSON object with partners, accounts and deals');
   const errors: RecordError[] = [];
@@ -187,47 +191,8 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
     else rates.set(code, new Decimal(value));
   }
 
-  const partnerList = list(doc, 'partners');
-  const partners = new Map<string, Partner>();
-  const twicePartner = duplicates(partnerList);
-  partnerList.forEach((raw, i) => {
-    const reason = checkPartner(raw);
-    const id = idOf(raw, i);
-    if (reason) errors.push({ type: 'partner', id, reason });
-    else if (twicePartner.has(id)) errors.push({ type: 'partner', id, reason: 'duplicate id' });
-    else {
-      const r = raw as Obj;
-      partners.set(id, {
-        id,
-        name: (r.name as string | undefined) ?? '',
-        level: (r.level as string | null | undefined) ?? null,
-        region: (r.region as string | null | undefined) ?? null,
-        agreementEnd: (r.agreementEnd as string | null | undefined) ?? null,
-        attributes: (r.attributes as Obj | undefined) ?? {},
-      });
-    }
-  });
-
-  const accountList = list(doc, 'accounts');
-  const accounts = new Map<string, Account>();
-  const twiceAccount = duplicates(accountList);
-  accountList.forEach((raw, i) => {
-    const reason = checkAccount(raw);
-    const id = idOf(raw, i);
-    if (reason) errors.push({ type: 'account', id, reason });
-    else if (twiceAccount.has(id)) errors.push({ type: 'account', id, reason: 'duplicate id' });
-    else {
-      const r = raw as Obj;
-      accounts.set(id, {
-        id,
-        name: (r.name as string | undefined) ?? '',
-        partnerId: (r.partnerId as string | null | undefined) ?? null,
-        region: (r.region as string | null | undefined) ?? null,
-        industry: (r.industry as string | null | undefined) ?? null,
-        attributes: (r.attributes as Obj | undefined) ?? {},
-      });
-    }
-  });
+  const partners = recordsById(list(doc, 'partners'), 'partner', checkPartner, makePartner, errors);
+  const accounts = recordsById(list(doc, 'accounts'), 'account', checkAccount, makeAccount, errors);
 
   // Statements of periods before the one scored are settled against (clawbacks, true-ups).
   const settled = new Map<string, Settled[]>();
