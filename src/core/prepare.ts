@@ -5,6 +5,7 @@
 
 import { closedAtReader } from './closed-at.js';
 import { isKnownCurrency } from './currencies.js';
+import { type FirstWon, FirstWonTracker } from './first-won.js';
 import { attributesText } from './hash.js';
 import type { Account, Deal, Partner } from './input.js';
 import { Decimal, isDecimalText, ONE, ZERO } from './money.js';
@@ -53,7 +54,6 @@ function credit(
   closedMs: number,
   converted: Decimal,
   account: Account | undefined,
-  first: FirstWon | undefined,
 ): Credit {
   // Joined, not a template literal: one flat string instead of a chain of fragments.
   // Every piece is a string or a number (join would write null as "").
@@ -80,7 +80,7 @@ function credit(
     csat: deal.csat,
     facts,
     account,
-    first,
+    first: undefined, // linked once every deal is seen
   };
 }
 
@@ -88,16 +88,6 @@ function credit(
 function convertedAmount(deal: Deal, rate: Decimal | null): Decimal {
   const amount = new Decimal(deal.amount);
   return rate ? amount.times(rate) : amount;
-}
-
-export interface FirstWon {
-  dealId: string;
-  closedMs: number;
-}
-
-/** Prepare's entry per account id: one map lookup finds its first won deal and its record. */
-interface AccountEntry extends FirstWon {
-  account: Account | undefined;
 }
 
 export interface Prepared {
@@ -241,20 +231,14 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
   const readClosedAt = closedAtReader(plan.timezone);
   const dealList = list(doc, 'deals');
   const needsFirstWon = plan.metrics.some((m) => m.kind === 'newCustomers');
-  // Each account's earliest won deal so far. The input's accounts get their entry up
-  // front: the map never grows inside the loop, and lookups compare against the
-  // accounts' own id strings, which sit together in memory (the deals' copies are
-  // scattered over a million records). Entries no deal reached are dropped below.
-  const earliest = new Map<string, AccountEntry>();
-  if (needsFirstWon) {
-    for (const [id, account] of accounts)
-      earliest.set(id, { dealId: '', closedMs: Number.POSITIVE_INFINITY, account });
-  }
+  const firstWins = needsFirstWon ? new FirstWonTracker(accounts) : null;
   // Credits of the scored and settled periods, side by side with the partner each
   // one goes to. Flat lists: a one-element list per deal would be 150,000 more
   // objects for the collector to copy on a million-deal input.
   const inWindow: Credit[] = [];
   const inWindowPartners: string[] = [];
+  /** Each in-window credit's account slot in firstWins, or -1: its first-won link is made at the end. */
+  const inWindowSlots: number[] = [];
   const windowIds = new Set<string>();
   const twice = new Set<string>();
 
@@ -288,21 +272,7 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
       continue;
     }
     const accountId = deal.accountId;
-    let first: AccountEntry | undefined;
-    if (needsFirstWon && accountId) {
-      first = earliest.get(accountId);
-      if (first === undefined) {
-        // An account the input does not list: no record, but it has a first won deal.
-        first = { dealId: '', closedMs: Number.POSITIVE_INFINITY, account: undefined };
-        earliest.set(accountId, first);
-      }
-      // Updated in place: an account sees several won deals, and a new object for
-      // each earlier one is garbage the collector has to sweep.
-      if (closedMs < first.closedMs || (closedMs === first.closedMs && deal.id < first.dealId)) {
-        first.dealId = deal.id;
-        first.closedMs = closedMs;
-      }
-    }
+    const slot = firstWins && accountId ? firstWins.see(accountId, deal.id, closedMs) : -1;
     let relevant = false;
     for (const w of windows) {
       if (closedMs >= w.startMs && closedMs < w.endMs) relevant = true;
@@ -314,30 +284,33 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
     const rate = deal.currency === plan.currency ? null : rates.get(deal.currency)!;
     // Looked up now, while the account id was just hashed, rather than once per metric
     // later; the first-won entry already holds it when the plan tracks first wins.
-    const account = first ? first.account : accountId ? accounts.get(accountId) : undefined;
+    const account = slot >= 0 ? firstWins!.account(slot) : accountId ? accounts.get(accountId) : undefined;
     if (checked === WHOLE) {
-      inWindow.push(credit(deal, null, rate, closedMs, convertedAmount(deal, rate), account, first));
+      inWindow.push(credit(deal, null, rate, closedMs, convertedAmount(deal, rate), account));
       inWindowPartners.push(deal.partnerId as string);
+      inWindowSlots.push(slot);
     } else {
       // No closure here: an arrow function capturing the loop's constants would make V8
       // allocate a context object on every one of the million iterations.
       const converted = convertedAmount(deal, rate);
       for (const { partnerId, share } of checked) {
-        inWindow.push(credit(deal, share, rate, closedMs, converted, account, first));
+        inWindow.push(credit(deal, share, rate, closedMs, converted, account));
         inWindowPartners.push(partnerId);
+        inWindowSlots.push(slot);
       }
     }
   }
 
-  const firstWon = new Map<string, FirstWon>();
-  for (const [id, first] of earliest)
-    if (first.closedMs !== Number.POSITIVE_INFINITY) firstWon.set(id, first);
+  // Every deal is seen now: each credit links its account's final first-won entry.
+  const firstWon = firstWins?.finish() ?? { byAccount: new Map<string, FirstWon>(), bySlot: [] };
 
   const wonByPartner = new Map<string, Credit[]>();
   const anyTwice = twice.size > 0;
   for (let i = 0; i < inWindow.length; i++) {
     const c = inWindow[i]!;
     if (anyTwice && twice.has(c.id)) continue;
+    const slot = inWindowSlots[i]!;
+    if (slot >= 0) c.first = firstWon.bySlot[slot];
     const partnerId = inWindowPartners[i]!;
     const own = wonByPartner.get(partnerId);
     if (own) own.push(c);
@@ -348,7 +321,7 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
   // Canonical order, so shuffled input gives byte-identical output.
   errors.sort((a, b) => cmp(a.type, b.type) || cmp(a.id, b.id) || cmp(a.reason, b.reason));
   for (const credits of wonByPartner.values()) sortInPlace(credits, (a, b) => cmp(a.id, b.id));
-  return { partners, accounts, wonByPartner, firstWon, rates, settled, errors };
+  return { partners, accounts, wonByPartner, firstWon: firstWon.byAccount, rates, settled, errors };
 }
 
 const CLOSED_AT_FORMAT =
