@@ -31,7 +31,14 @@ const t = process.hrtime.bigint();
 const input = generateInput({ partners: PARTNERS, deals: DEALS, seed: 42 });
 const generateMs = ms(t);
 
-type Deal = { partnerId: string; amount: string; status: string; closedAt: string | null };
+type Deal = {
+  id: string;
+  partnerId: string;
+  accountId: string;
+  amount: string;
+  status: string;
+  closedAt: string | null;
+};
 
 /** The floor: sum won amounts per partner for the quarter; no validation, no conversion. */
 function floor(deals: Deal[]): Map<string, Decimal> {
@@ -46,20 +53,64 @@ function floor(deals: Deal[]): Map<string, Decimal> {
   return sums;
 }
 
-function best(fn: () => void): { first: number; best: number } {
+/** CPU time of the whole process (all threads, the collector's helpers included), in ms. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * Best of RUNS, in wall time and in CPU time. The collector runs first, so garbage
+ * from generating the input (or from the run before) is not charged to the run.
+ * CPU time is printed too because on a shared machine wall time includes waiting for
+ * a core; it includes the collector's helper threads, so it can exceed wall time.
+ */
+/**
+ * Not the goal's floor, printed beside it: the floor plus what the example plan's
+ * newCustomers metric needs on top of sums, each account's first won deal ever (every
+ * won deal up to the period's end, not only the quarter's). It shows how much of the
+ * gap to the floor is history the plan asks for rather than overhead.
+ */
+function floorWithFirstWins(deals: Deal[]): Map<string, Decimal> {
+  const sums = new Map<string, Decimal>();
+  const first = new Map<string, { ms: number; id: string }>();
+  for (const d of deals) {
+    if (d.status !== 'won' || !d.closedAt) continue;
+    const at = Date.parse(d.closedAt.length === 10 ? `${d.closedAt}T00:00:00+08:00` : d.closedAt);
+    if (at >= period.endMs) continue;
+    const seen = first.get(d.accountId);
+    if (!seen) first.set(d.accountId, { ms: at, id: d.id });
+    else if (at < seen.ms || (at === seen.ms && d.id < seen.id)) {
+      seen.ms = at;
+      seen.id = d.id;
+    }
+    if (at < period.startMs) continue;
+    const sum = sums.get(d.partnerId);
+    sums.set(d.partnerId, sum ? sum.plus(d.amount) : new Decimal(d.amount));
+  }
+  return sums;
+}
+
+function best(fn: () => void): { first: number; best: number; cpu: number } {
   const times: number[] = [];
+  const cpus: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     (globalThis as { gc?: () => void }).gc?.();
+    const cpu = cpuMs();
     const start = process.hrtime.bigint();
     fn();
     times.push(ms(start));
+    cpus.push(cpuMs() - cpu);
   }
-  return { first: times[0]!, best: Math.min(...times) };
+  return { first: times[0]!, best: Math.min(...times), cpu: Math.min(...cpus) };
 }
 
 let partnersScored = 0;
 const floorTimes = best(() => {
   floor(input.deals as Deal[]);
+});
+const historyTimes = best(() => {
+  floorWithFirstWins(input.deals as Deal[]);
 });
 const scoreTimes = best(() => {
   partnersScored = score(plan, input, { period: PERIOD, sha256: nodeSha256 }).results.length;
@@ -92,15 +143,20 @@ console.log(
 );
 console.log(`  generate input            ${fmt(generateMs)} ms`);
 console.log(
-  `  floor (bare won-sum loop) ${fmt(floorTimes.best)} ms best of ${RUNS} (first ${fmt(floorTimes.first)} ms)`,
+  `  floor (bare won-sum loop) ${fmt(floorTimes.best)} ms best of ${RUNS} (first ${fmt(floorTimes.first)} ms), CPU ${fmt(floorTimes.cpu)} ms`,
 );
 console.log(
-  `  full scoring              ${fmt(scoreTimes.best)} ms best of ${RUNS} (first ${fmt(scoreTimes.first)} ms), ${partnersScored} partners`,
+  `  floor + first won deals   ${fmt(historyTimes.best)} ms best of ${RUNS}, CPU ${fmt(historyTimes.cpu)} ms   (not the goal's floor; see docs/performance.md)`,
+);
+console.log(
+  `  full scoring              ${fmt(scoreTimes.best)} ms best of ${RUNS} (first ${fmt(scoreTimes.first)} ms), CPU ${fmt(scoreTimes.cpu)} ms, ${partnersScored} partners`,
 );
 console.log(
   `  throughput                ${Math.round(DEALS / (scoreTimes.best / 1000)).toLocaleString('en')} deals/s`,
 );
-console.log(`  full scoring / floor      ${ratio.toFixed(2)}x   (goal ≤ 3x)`);
+console.log(
+  `  full scoring / floor      ${ratio.toFixed(2)}x   (goal ≤ 3x; CPU time ${(scoreTimes.cpu / floorTimes.cpu).toFixed(2)}x)`,
+);
 console.log(`  full scoring < 2 s        ${scoreTimes.best < 2000 ? 'yes' : 'no'}`);
 console.log(
   `  single-partner rescore    median ${median.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms over ${singles.length} runs, ${one.deals.length} deals   (goal < 2 ms)`,

@@ -16,9 +16,24 @@ export interface Actual {
   mean?: { sum: Decimal; count: number };
 }
 
+/**
+ * Decimals of the numbers met so far. A field such as csat takes a few values (4.5,
+ * 3.8) on hundreds of thousands of deals, and writing each number as text to read it
+ * is the costly step. Decimals are immutable, so sharing one is safe; the size bound
+ * keeps a field of all-different numbers from growing it without end.
+ */
+const numberDecimals = new Map<number, Decimal>();
+
 /** A numeric value from a record field: a finite number or a decimal string. */
 export function numericValue(value: unknown): Decimal | null {
-  if (typeof value === 'number' && Number.isFinite(value)) return new Decimal(String(value));
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    let decimal = numberDecimals.get(value);
+    if (decimal === undefined) {
+      decimal = new Decimal(String(value));
+      if (numberDecimals.size < 4096) numberDecimals.set(value, decimal);
+    }
+    return decimal;
+  }
   if (isDecimalText(value)) return new Decimal(value);
   return null;
 }
@@ -92,18 +107,21 @@ export function computeActual(
       return { value: new Decimal(values.size), dealIds, notes: sortedStrings(values) };
     }
     case 'averageDeal': {
-      let sum = ZERO;
+      // Summed in raw units, as wonAmount: no intermediate Decimal per deal.
+      let units = 0n;
       let count = 0;
       const dealIds: string[] = [];
       for (const c of credits) {
-        const raw = metric.field === 'csat' ? c.deal.csat : c.deal.attributes?.[metric.field];
+        // csat comes from the credit (read in prepare), not from the deal record.
+        const raw = metric.field === 'csat' ? c.csat : c.deal.attributes?.[metric.field];
         const value = numericValue(raw);
         if (value === null) continue;
-        sum = sum.plus(value);
+        units += value.units;
         count++;
         dealIds.push(c.id);
       }
       if (count === 0) return { value: null, dealIds, notes: [] };
+      const sum = Decimal.fromUnits(units);
       return { value: sum.div(count), dealIds, notes: [], mean: { sum, count } };
     }
     case 'partnerAttribute':

@@ -5,11 +5,13 @@
 
 import { closedAtReader } from './closed-at.js';
 import { isKnownCurrency } from './currencies.js';
+import { type FirstWon, FirstWonTracker } from './first-won.js';
 import { attributesText } from './hash.js';
 import type { Account, Deal, Partner } from './input.js';
 import { Decimal, isDecimalText, ONE, ZERO } from './money.js';
 import { type Period, parsePeriod } from './periods.js';
 import type { Plan } from './plan.schema.js';
+import { idOf, isObj, type Obj, recordsById } from './records-by-id.js';
 import type { RecordError } from './results.js';
 import { sortInPlace } from './small-sort.js';
 
@@ -31,10 +33,11 @@ export interface Credit {
    * input again later costs a cache miss per deal.
    */
   amount: Decimal;
-  /** The deal's id, account and currency, kept here for the same reason. */
+  /** The deal's id, account, currency and csat, kept here for the same reason. */
   id: string;
   accountId: string | null | undefined;
   currency: string;
+  csat: number | null | undefined;
   /** This credit's line of the facts behind inputsHash (see hashedFacts in score.ts). */
   facts: string;
   /** The deal's account record, when the input has it (accounts.get(accountId)). */
@@ -51,7 +54,6 @@ function credit(
   closedMs: number,
   converted: Decimal,
   account: Account | undefined,
-  first: FirstWon | undefined,
 ): Credit {
   // Joined, not a template literal: one flat string instead of a chain of fragments.
   // Every piece is a string or a number (join would write null as "").
@@ -75,9 +77,10 @@ function credit(
     id: deal.id,
     accountId: deal.accountId,
     currency: deal.currency,
+    csat: deal.csat,
     facts,
     account,
-    first,
+    first: undefined, // linked once every deal is seen
   };
 }
 
@@ -85,11 +88,6 @@ function credit(
 function convertedAmount(deal: Deal, rate: Decimal | null): Decimal {
   const amount = new Decimal(deal.amount);
   return rate ? amount.times(rate) : amount;
-}
-
-export interface FirstWon {
-  dealId: string;
-  closedMs: number;
 }
 
 export interface Prepared {
@@ -111,32 +109,13 @@ export interface Settled {
   payout: Decimal;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const optionalText = (v: unknown) => v === undefined || v === null || typeof v === 'string';
-
-function idOf(raw: unknown, index: number): string {
-  return isObj(raw) && typeof raw.id === 'string' && raw.id !== '' ? raw.id : `#${index}`;
-}
 
 function list(doc: Obj, key: string): unknown[] {
   const value = doc[key];
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new InputError(`input.${key} must be a list`);
   return value;
-}
-
-/** Ids that occur more than once: every copy is left out, whatever the input order. */
-function duplicates(records: unknown[]): Set<string> {
-  const seen = new Set<string>();
-  const twice = new Set<string>();
-  for (const r of records) {
-    if (isObj(r) && typeof r.id === 'string') {
-      if (seen.has(r.id)) twice.add(r.id);
-      else seen.add(r.id);
-    }
-  }
-  return twice;
 }
 
 function checkPartner(raw: unknown): string | null {
@@ -161,6 +140,28 @@ function checkAccount(raw: unknown): string | null {
   return null;
 }
 
+function makePartner(r: Obj, id: string): Partner {
+  return {
+    id,
+    name: (r.name as string | undefined) ?? '',
+    level: (r.level as string | null | undefined) ?? null,
+    region: (r.region as string | null | undefined) ?? null,
+    agreementEnd: (r.agreementEnd as string | null | undefined) ?? null,
+    attributes: (r.attributes as Obj | undefined) ?? {},
+  };
+}
+
+function makeAccount(r: Obj, id: string): Account {
+  return {
+    id,
+    name: (r.name as string | undefined) ?? '',
+    partnerId: (r.partnerId as string | null | undefined) ?? null,
+    region: (r.region as string | null | undefined) ?? null,
+    industry: (r.industry as string | null | undefined) ?? null,
+    attributes: (r.attributes as Obj | undefined) ?? {},
+  };
+}
+
 export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
   if (!isObj(doc)) throw new InputError('input must be a JSON object with partners, accounts and deals');
   const errors: RecordError[] = [];
@@ -180,47 +181,8 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
     else rates.set(code, new Decimal(value));
   }
 
-  const partnerList = list(doc, 'partners');
-  const partners = new Map<string, Partner>();
-  const twicePartner = duplicates(partnerList);
-  partnerList.forEach((raw, i) => {
-    const reason = checkPartner(raw);
-    const id = idOf(raw, i);
-    if (reason) errors.push({ type: 'partner', id, reason });
-    else if (twicePartner.has(id)) errors.push({ type: 'partner', id, reason: 'duplicate id' });
-    else {
-      const r = raw as Obj;
-      partners.set(id, {
-        id,
-        name: (r.name as string | undefined) ?? '',
-        level: (r.level as string | null | undefined) ?? null,
-        region: (r.region as string | null | undefined) ?? null,
-        agreementEnd: (r.agreementEnd as string | null | undefined) ?? null,
-        attributes: (r.attributes as Obj | undefined) ?? {},
-      });
-    }
-  });
-
-  const accountList = list(doc, 'accounts');
-  const accounts = new Map<string, Account>();
-  const twiceAccount = duplicates(accountList);
-  accountList.forEach((raw, i) => {
-    const reason = checkAccount(raw);
-    const id = idOf(raw, i);
-    if (reason) errors.push({ type: 'account', id, reason });
-    else if (twiceAccount.has(id)) errors.push({ type: 'account', id, reason: 'duplicate id' });
-    else {
-      const r = raw as Obj;
-      accounts.set(id, {
-        id,
-        name: (r.name as string | undefined) ?? '',
-        partnerId: (r.partnerId as string | null | undefined) ?? null,
-        region: (r.region as string | null | undefined) ?? null,
-        industry: (r.industry as string | null | undefined) ?? null,
-        attributes: (r.attributes as Obj | undefined) ?? {},
-      });
-    }
-  });
+  const partners = recordsById(list(doc, 'partners'), 'partner', checkPartner, makePartner, errors);
+  const accounts = recordsById(list(doc, 'accounts'), 'account', checkAccount, makeAccount, errors);
 
   // Statements of periods before the one scored are settled against (clawbacks, true-ups).
   const settled = new Map<string, Settled[]>();
@@ -269,16 +231,14 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
   const readClosedAt = closedAtReader(plan.timezone);
   const dealList = list(doc, 'deals');
   const needsFirstWon = plan.metrics.some((m) => m.kind === 'newCustomers');
-  // Each account's earliest won deal so far. The input's accounts get their entry up
-  // front: the map never grows inside the loop, and lookups compare against the
-  // accounts' own id strings, which sit together in memory (the deals' copies are
-  // scattered over a million records). Entries no deal reached are dropped below.
-  const earliest = new Map<string, FirstWon>();
-  if (needsFirstWon) {
-    for (const id of accounts.keys()) earliest.set(id, { dealId: '', closedMs: Number.POSITIVE_INFINITY });
-  }
-  const inWindow: Credit[][] = [];
-  const inWindowPartners: string[][] = [];
+  const firstWins = needsFirstWon ? new FirstWonTracker(accounts) : null;
+  // Credits of the scored and settled periods, side by side with the partner each
+  // one goes to. Flat lists: a one-element list per deal would be 150,000 more
+  // objects for the collector to copy on a million-deal input.
+  const inWindow: Credit[] = [];
+  const inWindowPartners: string[] = [];
+  /** Each in-window credit's account slot in firstWins, or -1: its first-won link is made at the end. */
+  const inWindowSlots: number[] = [];
   const windowIds = new Set<string>();
   const twice = new Set<string>();
 
@@ -312,20 +272,7 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
       continue;
     }
     const accountId = deal.accountId;
-    let first: FirstWon | undefined;
-    if (needsFirstWon && accountId) {
-      first = earliest.get(accountId);
-      if (first === undefined) {
-        first = { dealId: '', closedMs: Number.POSITIVE_INFINITY };
-        earliest.set(accountId, first);
-      }
-      // Updated in place: an account sees several won deals, and a new object for
-      // each earlier one is garbage the collector has to sweep.
-      if (closedMs < first.closedMs || (closedMs === first.closedMs && deal.id < first.dealId)) {
-        first.dealId = deal.id;
-        first.closedMs = closedMs;
-      }
-    }
+    const slot = firstWins && accountId ? firstWins.see(accountId, deal.id, closedMs) : -1;
     let relevant = false;
     for (const w of windows) {
       if (closedMs >= w.startMs && closedMs < w.endMs) relevant = true;
@@ -335,47 +282,46 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
     if (windowIds.has(deal.id)) twice.add(deal.id);
     windowIds.add(deal.id);
     const rate = deal.currency === plan.currency ? null : rates.get(deal.currency)!;
-    // Looked up now, while the account id was just hashed, rather than once per metric later.
-    const account = accountId ? accounts.get(accountId) : undefined;
+    // Looked up now, while the account id was just hashed, rather than once per metric
+    // later; the first-won entry already holds it when the plan tracks first wins.
+    const account = slot >= 0 ? firstWins!.account(slot) : accountId ? accounts.get(accountId) : undefined;
     if (checked === WHOLE) {
-      inWindow.push([credit(deal, null, rate, closedMs, convertedAmount(deal, rate), account, first)]);
-      inWindowPartners.push([deal.partnerId as string]);
+      inWindow.push(credit(deal, null, rate, closedMs, convertedAmount(deal, rate), account));
+      inWindowPartners.push(deal.partnerId as string);
+      inWindowSlots.push(slot);
     } else {
       // No closure here: an arrow function capturing the loop's constants would make V8
       // allocate a context object on every one of the million iterations.
       const converted = convertedAmount(deal, rate);
-      const credits: Credit[] = [];
-      const partnerIds: string[] = [];
       for (const { partnerId, share } of checked) {
-        credits.push(credit(deal, share, rate, closedMs, converted, account, first));
-        partnerIds.push(partnerId);
+        inWindow.push(credit(deal, share, rate, closedMs, converted, account));
+        inWindowPartners.push(partnerId);
+        inWindowSlots.push(slot);
       }
-      inWindow.push(credits);
-      inWindowPartners.push(partnerIds);
     }
   }
 
-  const firstWon = new Map<string, FirstWon>();
-  for (const [id, first] of earliest)
-    if (first.closedMs !== Number.POSITIVE_INFINITY) firstWon.set(id, first);
+  // Every deal is seen now: each credit links its account's final first-won entry.
+  const firstWon = firstWins?.finish() ?? { byAccount: new Map<string, FirstWon>(), bySlot: [] };
 
   const wonByPartner = new Map<string, Credit[]>();
+  const anyTwice = twice.size > 0;
   for (let i = 0; i < inWindow.length; i++) {
-    const credits = inWindow[i]!;
-    if (twice.has(credits[0]!.id)) continue;
-    const partnerIds = inWindowPartners[i]!;
-    for (let j = 0; j < credits.length; j++) {
-      const own = wonByPartner.get(partnerIds[j]!);
-      if (own) own.push(credits[j]!);
-      else wonByPartner.set(partnerIds[j]!, [credits[j]!]);
-    }
+    const c = inWindow[i]!;
+    if (anyTwice && twice.has(c.id)) continue;
+    const slot = inWindowSlots[i]!;
+    if (slot >= 0) c.first = firstWon.bySlot[slot];
+    const partnerId = inWindowPartners[i]!;
+    const own = wonByPartner.get(partnerId);
+    if (own) own.push(c);
+    else wonByPartner.set(partnerId, [c]);
   }
   for (const id of twice) errors.push({ type: 'deal', id, reason: 'duplicate id' });
 
   // Canonical order, so shuffled input gives byte-identical output.
   errors.sort((a, b) => cmp(a.type, b.type) || cmp(a.id, b.id) || cmp(a.reason, b.reason));
   for (const credits of wonByPartner.values()) sortInPlace(credits, (a, b) => cmp(a.id, b.id));
-  return { partners, accounts, wonByPartner, firstWon, rates, settled, errors };
+  return { partners, accounts, wonByPartner, firstWon: firstWon.byAccount, rates, settled, errors };
 }
 
 const CLOSED_AT_FORMAT =

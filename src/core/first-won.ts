@@ -1,0 +1,70 @@
+// Each account's first won deal, ever (ties broken by deal id): the fact behind
+// new-customer metrics. Prepare notes every won deal closed before the horizon here,
+// hundreds of thousands on a large input, so the per-deal step is kept to one map
+// lookup and two reads from flat arrays.
+import type { Account } from './input.js';
+
+export interface FirstWon {
+  dealId: string;
+  closedMs: number;
+}
+
+export class FirstWonTracker {
+  /** Account id → slot in the arrays below. */
+  private readonly slotOf = new Map<string, number>();
+  // Per slot. An array of numbers keeps them unboxed side by side; a number field of
+  // an object per account would sit in a box of its own, one more cache miss per deal.
+  private readonly closedMs: number[] = [];
+  private readonly dealIds: string[] = [];
+  private readonly records: (Account | undefined)[] = [];
+
+  /**
+   * The input's accounts get their slots up front: lookups then compare against the
+   * accounts' own id strings, which sit together in memory (the deals' copies are
+   * scattered over a million records), and the account record comes with the slot.
+   */
+  constructor(accounts: Map<string, Account>) {
+    for (const [id, account] of accounts) this.add(id, account);
+  }
+
+  private add(accountId: string, account: Account | undefined): number {
+    const slot = this.closedMs.length;
+    this.slotOf.set(accountId, slot);
+    this.closedMs.push(Number.POSITIVE_INFINITY);
+    this.dealIds.push('');
+    this.records.push(account);
+    return slot;
+  }
+
+  /** Notes a won deal of the account and returns the account's slot. */
+  see(accountId: string, dealId: string, closedMs: number): number {
+    let slot = this.slotOf.get(accountId);
+    // An account the input does not list: no record, but it has a first won deal.
+    if (slot === undefined) slot = this.add(accountId, undefined);
+    const earliest = this.closedMs[slot]!;
+    if (closedMs < earliest || (closedMs === earliest && dealId < this.dealIds[slot]!)) {
+      this.closedMs[slot] = closedMs;
+      this.dealIds[slot] = dealId;
+    }
+    return slot;
+  }
+
+  /** The account record of a slot (undefined for an account the input does not list). */
+  account(slot: number): Account | undefined {
+    return this.records[slot];
+  }
+
+  /** The first won deal of every account a deal reached, by account id and by slot. */
+  finish(): { byAccount: Map<string, FirstWon>; bySlot: (FirstWon | undefined)[] } {
+    const byAccount = new Map<string, FirstWon>();
+    const bySlot: (FirstWon | undefined)[] = new Array(this.closedMs.length).fill(undefined);
+    for (const [id, slot] of this.slotOf) {
+      const closedMs = this.closedMs[slot]!;
+      if (closedMs === Number.POSITIVE_INFINITY) continue;
+      const first = { dealId: this.dealIds[slot]!, closedMs };
+      byAccount.set(id, first);
+      bySlot[slot] = first;
+    }
+    return { byAccount, bySlot };
+  }
+}
