@@ -4,7 +4,7 @@
 // and audit show; the page switches to Chinese; a bad key is refused; nobody may frame it.
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import {
@@ -21,7 +21,14 @@ import { REPO } from '../../widgets/dev/demo-data.js';
 import { type Harness as AppHarness, harness } from '../http/harness.js';
 import { candidatePlan } from '../http/preview.fixture.js';
 import { NOW, type SeededTenant, seedTenant } from '../http/widget.fixture.js';
-import { ARTIFACTS, buildWidgetsToTemp, CHROMIUM, CHROMIUM_FLAGS, freePort } from './browser.js';
+import {
+  ARTIFACTS,
+  buildWidgetsToTemp,
+  CHROMIUM,
+  CHROMIUM_FLAGS,
+  freePort,
+  loopbackContext,
+} from './browser.js';
 
 let app: AppHarness;
 let sandbox: FxiaokeSandbox;
@@ -66,16 +73,7 @@ afterAll(async () => {
   }
 });
 
-async function context(locale = 'en-US', width = 1200): Promise<BrowserContext> {
-  const c = await browser.newContext({
-    locale,
-    timezoneId: 'Asia/Shanghai',
-    viewport: { width, height: 1000 },
-    deviceScaleFactor: 1,
-  });
-  await c.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
-  return c;
-}
+const context = (locale = 'en-US', width = 1200) => loopbackContext(browser, { locale, width, height: 1000 });
 
 async function signIn(page: Page, withKey: string): Promise<void> {
   await page.goto(`${origin}/admin`);
