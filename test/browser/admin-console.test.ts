@@ -4,9 +4,15 @@
 // and audit show; the page switches to Chinese; a bad key is refused; nobody may frame it.
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import {
+  type FxiaokeSandbox,
+  SANDBOX_APP,
+  SANDBOX_TENANT,
+  startFxiaokeSandbox,
+} from '../../connectors/fxiaoke/sandbox/sandbox.server.js';
 import { parsePlanSource } from '../../src/jobs/plan-source.js';
 import { createAdminKey } from '../../src/store/repos/admin-keys.repo.js';
 import { getActivePlan } from '../../src/store/repos/plans.repo.js';
@@ -15,9 +21,18 @@ import { REPO } from '../../widgets/dev/demo-data.js';
 import { type Harness as AppHarness, harness } from '../http/harness.js';
 import { candidatePlan } from '../http/preview.fixture.js';
 import { NOW, type SeededTenant, seedTenant } from '../http/widget.fixture.js';
-import { ARTIFACTS, buildWidgetsToTemp, CHROMIUM, CHROMIUM_FLAGS, freePort } from './browser.js';
+import {
+  ARTIFACTS,
+  buildWidgetsToTemp,
+  CHROMIUM,
+  CHROMIUM_FLAGS,
+  freePort,
+  loopbackContext,
+} from './browser.js';
 
 let app: AppHarness;
+let sandbox: FxiaokeSandbox;
+let operatorKey = '';
 let browser: Browser;
 let seeded: SeededTenant;
 let key = '';
@@ -32,6 +47,8 @@ beforeAll(async () => {
   app = await harness({ widget: { root, now: () => NOW }, publicUrl: origin });
   seeded = await seedTenant(app.store.db, app.keyring, { crm: 'zoho', orgId: 'org-console' });
   key = (await createAdminKey(app.store.db, seeded.tenantId, 'console test')).key;
+  operatorKey = (await createAdminKey(app.store.db, null, 'operator')).key;
+  sandbox = await startFxiaokeSandbox({ partners: 2, accounts: 2, opportunities: 3 });
   await putSubscription(app.store.db, seeded.tenantId, {
     channelId: 'ch-console-1',
     expiresAt: '2099-01-01T00:00:00.000Z',
@@ -44,6 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.dispose();
+  await sandbox?.close();
   if (root) rmSync(root, { recursive: true, force: true });
   // `npm run docs:screenshots` refreshes the screenshot the README and docs show.
   if (process.env.UPDATE_DOCS_SCREENSHOTS === '1') {
@@ -55,16 +73,7 @@ afterAll(async () => {
   }
 });
 
-async function context(locale = 'en-US', width = 1200): Promise<BrowserContext> {
-  const c = await browser.newContext({
-    locale,
-    timezoneId: 'Asia/Shanghai',
-    viewport: { width, height: 1000 },
-    deviceScaleFactor: 1,
-  });
-  await c.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
-  return c;
-}
+const context = (locale = 'en-US', width = 1200) => loopbackContext(browser, { locale, width, height: 1000 });
 
 async function signIn(page: Page, withKey: string): Promise<void> {
   await page.goto(`${origin}/admin`);
@@ -190,6 +199,45 @@ describe('admin console', () => {
     await page.getByText(`Zoho is connected for tenant ${seeded.tenantId}`).waitFor();
     expect(page.url()).toBe(`${origin}/widgets/admin/index.html`);
     expect(await page.locator('#adm-tenant').inputValue()).toBe(seeded.tenantId);
+    await c.close();
+  });
+
+  it('connects Fxiaoke with an operator key, then checks its result fields field by field', async () => {
+    const c = await context();
+    const page = await c.newPage();
+    await signIn(page, operatorKey);
+    const fx = page.locator('fieldset', { hasText: 'Fxiaoke' });
+    await fx.getByLabel('AppId').fill(SANDBOX_APP.appId);
+    await fx.getByLabel('AppSecret').fill('wrong-secret');
+    await fx.getByLabel('Permanent code').fill(SANDBOX_APP.permanentCode);
+    await fx.getByLabel('Administrator mobile number').fill(SANDBOX_TENANT.admin.mobile);
+    await fx.getByLabel('Cloud gateway (optional)').fill(sandbox.url);
+    await fx.getByLabel('Name (optional)').fill('纷享沙箱');
+    // Refused by Fxiaoke with what to fix; no tenant is made.
+    await fx.getByRole('button', { name: 'Check and connect' }).click();
+    await fx.getByText(/appSecret is wrong/).waitFor();
+    await fx.getByLabel('AppSecret').fill(SANDBOX_APP.appSecret);
+    await fx.getByRole('button', { name: 'Check and connect' }).click();
+    await fx.getByText(/Connected: tenant t_/).waitFor();
+    expect(await fx.locator('code').textContent()).toMatch(/\/webhooks\/fxiaoke\/t_/);
+    // The push URL stays until the admin moves on to the new tenant.
+    await fx.getByRole('button', { name: /Continue with tenant t_/ }).click();
+    await expect
+      .poll(() => page.locator('#adm-tenant option:checked').textContent(), { timeout: 10_000 })
+      .toContain('纷享沙箱');
+    await page.getByRole('button', { name: 'Install / check result fields' }).click();
+    const report = page.locator('[data-testid=install-report]');
+    await report.locator('table').waitFor();
+    // No field exists yet in the sandbox: each is listed as missing with what to create.
+    expect(await report.locator('tbody tr').count()).toBeGreaterThanOrEqual(10);
+    expect(await report.locator('tbody tr', { hasText: 'missing' }).count()).toBe(
+      await report.locator('tbody tr').count(),
+    );
+    await page.getByText(/field\(s\) missing/).waitFor();
+    // What the check found (the partner lookups, the won codes, …) is shown with the settings.
+    await page.getByText('Discovered by the last check:').waitFor();
+    expect(await page.locator('#fields textarea').inputValue()).toContain('installDiscovered');
+    await page.locator('#fields').screenshot({ path: join(ARTIFACTS, 'admin-console-fields.png') });
     await c.close();
   });
 

@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { REPO } from '../../widgets/dev/demo-data.js';
 import { type DevServer, startDevServer } from '../../widgets/dev/dev-server.js';
@@ -49,6 +49,50 @@ export async function freePort(): Promise<number> {
   const port = (s.address() as AddressInfo).port;
   await new Promise<void>((r) => s.close(() => r()));
   return port;
+}
+
+/**
+ * A context for tests against our real server on loopback: nothing leaves the machine
+ * except Zoho's CDN SDK, answered with the stand-in when `zohoSdk` (its file) is given.
+ */
+export async function loopbackContext(
+  browser: Browser,
+  o: { locale: string; width: number; height: number; zohoSdk?: string },
+): Promise<BrowserContext> {
+  const c = await browser.newContext({
+    locale: o.locale,
+    timezoneId: 'Asia/Shanghai',
+    viewport: { width: o.width, height: o.height },
+    deviceScaleFactor: 1,
+  });
+  const sdk = o.zohoSdk;
+  if (sdk) {
+    await c.route('https://live.zwidgets.com/**', (route) =>
+      route.fulfill({ path: sdk, contentType: 'text/javascript; charset=utf-8' }),
+    );
+  }
+  const outside = sdk
+    ? /^https?:\/\/(?!127\.0\.0\.1[:/]|live\.zwidgets\.com\/)/
+    : /^https?:\/\/(?!127\.0\.0\.1[:/])/;
+  await c.route(outside, (route) => route.abort());
+  return c;
+}
+
+/** Collects a page's script errors and CSP refusals, and the response headers per path. */
+export function watchPage(page: Page): {
+  problems: string[];
+  headers: Record<string, Record<string, string>>;
+} {
+  const problems: string[] = [];
+  const headers: Record<string, Record<string, string>> = {};
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused/i.test(m.text())) problems.push(m.text());
+  });
+  page.on('response', (r) => {
+    headers[new URL(r.url()).pathname] = r.headers();
+  });
+  return { problems, headers };
 }
 
 export interface Harness {

@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type FxiaokeSandbox,
@@ -18,7 +18,15 @@ import {
 import { upsertPartners } from '../../src/store/repos/records.repo.js';
 import { type Harness as AppHarness, harness } from '../http/harness.js';
 import { NOW, type SeededTenant, seedTenant } from '../http/widget.fixture.js';
-import { ARTIFACTS, buildWidgetsToTemp, CHROMIUM, CHROMIUM_FLAGS, freePort } from './browser.js';
+import {
+  ARTIFACTS,
+  buildWidgetsToTemp,
+  CHROMIUM,
+  CHROMIUM_FLAGS,
+  freePort,
+  loopbackContext,
+  watchPage,
+} from './browser.js';
 
 let app: AppHarness;
 let sandbox: FxiaokeSandbox;
@@ -80,30 +88,13 @@ afterAll(async () => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
-async function context(locale: string): Promise<BrowserContext> {
-  const c = await browser.newContext({
-    locale,
-    timezoneId: 'Asia/Shanghai',
-    viewport: { width: 1000, height: 1500 },
-  });
-  await c.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
-  return c;
-}
+const context = (locale: string) => loopbackContext(browser, { locale, width: 1000, height: 1500 });
 
 describe('Fxiaoke widget through our server', () => {
   it('signs in through the Fxiaoke sandbox and renders the partner under the widget CSP', async () => {
     const c = await context('en-US');
     const page = await c.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('console', (m) => {
-      if (/Content Security Policy|Refused/i.test(m.text())) problems.push(m.text());
-    });
-    const headers: Record<string, Record<string, string>> = {};
-    page.on('response', (r) => {
-      const u = new URL(r.url());
-      headers[u.pathname] = r.headers();
-    });
+    const { problems, headers } = watchPage(page);
     await page.goto(`${crmOrigin}/?tenant=${fx.tenantId}&partnerId=P1&lang=en`);
     const frame = (await (await page.waitForSelector('#widget')).contentFrame())!;
     await frame.waitForSelector('main[data-state=ready]', { timeout: 30_000 });

@@ -4,18 +4,27 @@
 // here with the secret the admin API issued), exchanges the proof for a session, reads the
 // Account through the SDK and the results from the store, under the widget CSP. A proof
 // signed with another secret is refused.
+import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signProof } from '../../connectors/zoho/zoho.widget.js';
 import { ADMIN_PREFIX } from '../../src/http/app.js';
 import { createAdminKey } from '../../src/store/repos/admin-keys.repo.js';
 import { type Harness as AppHarness, harness } from '../http/harness.js';
 import { NOW, type SeededTenant, seedTenant } from '../http/widget.fixture.js';
-import { ARTIFACTS, buildWidgetsToTemp, CHROMIUM, CHROMIUM_FLAGS, freePort } from './browser.js';
+import {
+  ARTIFACTS,
+  buildWidgetsToTemp,
+  CHROMIUM,
+  CHROMIUM_FLAGS,
+  freePort,
+  loopbackContext,
+  watchPage,
+} from './browser.js';
 
 let app: AppHarness;
 let crm: Server;
@@ -94,21 +103,16 @@ afterAll(async () => {
   await browser?.close();
   await app?.dispose();
   await new Promise<void>((r) => (crm ? crm.close(() => r()) : r()));
+  if (root) rmSync(root, { recursive: true, force: true });
 });
 
-async function context(locale: string): Promise<BrowserContext> {
-  const c = await browser.newContext({
+const context = (locale: string) =>
+  loopbackContext(browser, {
     locale,
-    timezoneId: 'Asia/Shanghai',
-    viewport: { width: 1000, height: 1400 },
+    width: 1000,
+    height: 1400,
+    zohoSdk: join(root, 'host', 'zoho-sdk-standin.js'),
   });
-  // Zoho's CDN SDK is answered with the stand-in that speaks the same protocol; nothing else leaves.
-  await c.route('https://live.zwidgets.com/**', (route) =>
-    route.fulfill({ path: join(root, 'host', 'zoho-sdk-standin.js'), contentType: 'text/javascript' }),
-  );
-  await c.route(/^https?:\/\/(?!127\.0\.0\.1[:/]|live\.zwidgets\.com\/)/, (route) => route.abort());
-  return c;
-}
 
 const hostUrl = (record: string, lang: string) =>
   `${crmOrigin}/host/zoho-host.html?${new URLSearchParams({
@@ -122,15 +126,7 @@ describe('Zoho widget through our server', () => {
   it('signs in with the session function and renders the partner under the widget CSP', async () => {
     const c = await context('en-US');
     const page = await c.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('console', (m) => {
-      if (/Content Security Policy|Refused/i.test(m.text())) problems.push(m.text());
-    });
-    const headers: Record<string, Record<string, string>> = {};
-    page.on('response', (r) => {
-      headers[new URL(r.url()).pathname] = r.headers();
-    });
+    const { problems, headers } = watchPage(page);
     await page.goto(hostUrl('P1', 'en'));
     const frame = (await (await page.waitForSelector('#widget')).contentFrame())!;
     await frame.waitForSelector('main[data-state=ready]', { timeout: 30_000 });

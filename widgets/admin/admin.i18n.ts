@@ -49,6 +49,7 @@ const en = {
   connectFxiaoke: 'Check and connect',
   connected: 'Connected: tenant {tenant} (organisation {org}).',
   pushUrl: 'Push URL — enter it as the callback URL of the app; keep it secret:',
+  openTenant: 'Continue with tenant {tenant}',
   // Fields
   fields: 'Result fields and mapping',
   fieldsHelp:
@@ -196,6 +197,7 @@ const zh: Record<Key, string> = {
   connectFxiaoke: '验证并连接',
   connected: '已连接：租户 {tenant}（组织 {org}）。',
   pushUrl: '推送地址——填入应用的回调地址，请保密：',
+  openTenant: '继续处理租户 {tenant}',
   fields: '结果字段与映射',
   fieldsHelp:
     'Zoho：在合作伙伴模块上创建结果字段。纷享：列出需要管理员创建的字段。发现的 API 名称会加入下方映射。',

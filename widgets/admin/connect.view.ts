@@ -11,7 +11,7 @@ import { act, button, field, input, section, statusLine } from './ui.js';
 export function connectSection(
   t: T,
   tenant: Tenant | null,
-  onConnected: (tenantId: string) => void,
+  openTenant: (tenantId: string) => void,
 ): HTMLElement {
   const zOut = statusLine();
   const dc = h(
@@ -89,12 +89,13 @@ export function connectSection(
         appSecret.value = '';
         permanentCode.value = '';
         fOut.say(t('connected', { tenant: r.tenant.id, org: r.orgId }), 'ok');
+        // The push URL stays until the admin moves on: the app's callback setting needs it.
         fResult.replaceChildren(
           r.webhookUrl
             ? h('p', { class: 'small' }, t('pushUrl'), ' ', h('code', { class: 'adm-break' }, r.webhookUrl))
             : '',
+          button(t('openTenant', { tenant: r.tenant.id }), () => openTenant(r.tenant.id)),
         );
-        onConnected(r.tenant.id);
       }),
   );
 

@@ -20,6 +20,18 @@ export function fieldsSection(ctx: ViewContext): HTMLElement {
   const loadSettings = async () => {
     const r = await call<{ settings: Record<string, unknown> }>('GET', tenantPath(tenant.id, '/settings'));
     settings.value = JSON.stringify(r.settings, null, 2);
+    // The check keeps what it found under installDiscovered (a value the admin set wins).
+    const found = r.settings.installDiscovered;
+    discovered.replaceChildren(
+      found && typeof found === 'object'
+        ? h(
+            'span',
+            null,
+            t('discovered', { keys: '' }),
+            h('code', { class: 'adm-break' }, JSON.stringify(found)),
+          )
+        : '',
+    );
   };
 
   const installBtn = button(
@@ -49,7 +61,6 @@ export function fieldsSection(ctx: ViewContext): HTMLElement {
             : '',
         );
         out.say(r.ok ? t('fieldsOk') : t('fieldsMissing', { count: r.missing.length }), r.ok ? 'ok' : 'bad');
-        discovered.textContent = t('discovered', { keys: [...r.created, ...r.present].join(', ') || '—' });
         await loadSettings();
         ctx.changed();
       }),

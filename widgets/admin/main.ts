@@ -157,7 +157,7 @@ async function render(message?: string): Promise<void> {
   );
   const onConnected = (id: string) => {
     sessionStorage.setItem(TENANT, id);
-    setTimeout(() => void render(), 1500);
+    void render();
   };
   if (!chosen) {
     root.replaceChildren(shell(t, bar, connectSection(t, null, onConnected)));
