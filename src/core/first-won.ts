@@ -17,6 +17,8 @@ export class FirstWonTracker {
   private readonly closedMs: number[] = [];
   private readonly dealIds: string[] = [];
   private readonly records: (Account | undefined)[] = [];
+  /** The entry credits link to, made when a credit first asks; filled in by finish(). */
+  private readonly entries: (FirstWon | undefined)[] = [];
 
   /**
    * The input's accounts get their slots up front: lookups then compare against the
@@ -33,6 +35,7 @@ export class FirstWonTracker {
     this.closedMs.push(Number.POSITIVE_INFINITY);
     this.dealIds.push('');
     this.records.push(account);
+    this.entries.push(undefined);
     return slot;
   }
 
@@ -54,17 +57,32 @@ export class FirstWonTracker {
     return this.records[slot];
   }
 
-  /** The first won deal of every account a deal reached, by account id and by slot. */
-  finish(): { byAccount: Map<string, FirstWon>; bySlot: (FirstWon | undefined)[] } {
+  /**
+   * The first-won entry of a slot's account, for a credit to link to now; its fields
+   * are final once finish() has run. Handed out at once rather than set on the credit
+   * later: a field written after creation would change the type V8 recorded for it
+   * and make it migrate every credit object.
+   */
+  entry(slot: number): FirstWon {
+    let first = this.entries[slot];
+    if (first === undefined) {
+      first = { dealId: '', closedMs: Number.POSITIVE_INFINITY };
+      this.entries[slot] = first;
+    }
+    return first;
+  }
+
+  /** Every deal is seen: the first won deal of each account a deal reached. */
+  finish(): Map<string, FirstWon> {
     const byAccount = new Map<string, FirstWon>();
-    const bySlot: (FirstWon | undefined)[] = new Array(this.closedMs.length).fill(undefined);
     for (const [id, slot] of this.slotOf) {
       const closedMs = this.closedMs[slot]!;
       if (closedMs === Number.POSITIVE_INFINITY) continue;
-      const first = { dealId: this.dealIds[slot]!, closedMs };
+      const first = this.entry(slot);
+      first.dealId = this.dealIds[slot]!;
+      first.closedMs = closedMs;
       byAccount.set(id, first);
-      bySlot[slot] = first;
     }
-    return { byAccount, bySlot };
+    return byAccount;
   }
 }

@@ -54,6 +54,7 @@ function credit(
   closedMs: number,
   converted: Decimal,
   account: Account | undefined,
+  first: FirstWon | undefined,
 ): Credit {
   // Joined, not a template literal: one flat string instead of a chain of fragments.
   // Every piece is a string or a number (join would write null as "").
@@ -80,7 +81,7 @@ function credit(
     csat: deal.csat,
     facts,
     account,
-    first: undefined, // linked once every deal is seen
+    first,
   };
 }
 
@@ -237,8 +238,6 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
   // objects for the collector to copy on a million-deal input.
   const inWindow: Credit[] = [];
   const inWindowPartners: string[] = [];
-  /** Each in-window credit's account slot in firstWins, or -1: its first-won link is made at the end. */
-  const inWindowSlots: number[] = [];
   const windowIds = new Set<string>();
   const twice = new Set<string>();
 
@@ -283,34 +282,31 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
     windowIds.add(deal.id);
     const rate = deal.currency === plan.currency ? null : rates.get(deal.currency)!;
     // Looked up now, while the account id was just hashed, rather than once per metric
-    // later; the first-won entry already holds it when the plan tracks first wins.
+    // later; the first-won slot already holds it when the plan tracks first wins.
     const account = slot >= 0 ? firstWins!.account(slot) : accountId ? accounts.get(accountId) : undefined;
+    const first = slot >= 0 ? firstWins!.entry(slot) : undefined;
     if (checked === WHOLE) {
-      inWindow.push(credit(deal, null, rate, closedMs, convertedAmount(deal, rate), account));
+      inWindow.push(credit(deal, null, rate, closedMs, convertedAmount(deal, rate), account, first));
       inWindowPartners.push(deal.partnerId as string);
-      inWindowSlots.push(slot);
     } else {
       // No closure here: an arrow function capturing the loop's constants would make V8
       // allocate a context object on every one of the million iterations.
       const converted = convertedAmount(deal, rate);
       for (const { partnerId, share } of checked) {
-        inWindow.push(credit(deal, share, rate, closedMs, converted, account));
+        inWindow.push(credit(deal, share, rate, closedMs, converted, account, first));
         inWindowPartners.push(partnerId);
-        inWindowSlots.push(slot);
       }
     }
   }
 
-  // Every deal is seen now: each credit links its account's final first-won entry.
-  const firstWon = firstWins?.finish() ?? { byAccount: new Map<string, FirstWon>(), bySlot: [] };
+  // Every deal is seen: the entries credits link to get their final values.
+  const firstWon = firstWins?.finish() ?? new Map<string, FirstWon>();
 
   const wonByPartner = new Map<string, Credit[]>();
   const anyTwice = twice.size > 0;
   for (let i = 0; i < inWindow.length; i++) {
     const c = inWindow[i]!;
     if (anyTwice && twice.has(c.id)) continue;
-    const slot = inWindowSlots[i]!;
-    if (slot >= 0) c.first = firstWon.bySlot[slot];
     const partnerId = inWindowPartners[i]!;
     const own = wonByPartner.get(partnerId);
     if (own) own.push(c);
@@ -321,7 +317,7 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
   // Canonical order, so shuffled input gives byte-identical output.
   errors.sort((a, b) => cmp(a.type, b.type) || cmp(a.id, b.id) || cmp(a.reason, b.reason));
   for (const credits of wonByPartner.values()) sortInPlace(credits, (a, b) => cmp(a.id, b.id));
-  return { partners, accounts, wonByPartner, firstWon: firstWon.byAccount, rates, settled, errors };
+  return { partners, accounts, wonByPartner, firstWon, rates, settled, errors };
 }
 
 const CLOSED_AT_FORMAT =
