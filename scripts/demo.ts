@@ -282,6 +282,12 @@ say(`                              简体中文:   ${crmUrl}/host/zoho-host.html
 say(
   `Fxiaoke 合作伙伴详情页:                   ${crmUrl}/host/fxiaoke-host.html?${new URLSearchParams({ app: appUrl, tenant: fxTenant.id, lang: 'zh-CN' })}`,
 );
+const operatorKey = (
+  JSON.parse(await run('admin-key', 'create', '--operator', '--label', 'demo', '--json')) as { key: string }
+).key;
+say(
+  `Admin console:                            ${appUrl}/admin (sign in with the operator key ${operatorKey})`,
+);
 say(`Our server: ${appUrl} (admin API ${appUrl}/docs, admin key for the Zoho tenant: ${adminKey})`);
 say('Press "Close a deal" on a CRM page: the CRM pushes the change, and the widget shows it within seconds.');
 say('Stop with Ctrl-C.');
