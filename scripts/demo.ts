@@ -61,7 +61,9 @@ async function run(...argv: string[]): Promise<string> {
 }
 
 async function buildWidgets(): Promise<void> {
-  if (existsSync(join(REPO, 'dist/widgets/zoho/index.html'))) return;
+  // Every page the demo serves, so a build from before a page existed is rebuilt.
+  const pages = ['zoho', 'fxiaoke', 'overview', 'admin'];
+  if (pages.every((p) => existsSync(join(REPO, `dist/widgets/${p}/index.html`)))) return;
   say('building the widgets (first run only, ~15 s) …');
   const { build } = await import('vite');
   await build({ configFile: join(REPO, 'widgets/vite.config.ts'), logLevel: 'warn' });
