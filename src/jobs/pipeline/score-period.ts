@@ -1,14 +1,16 @@
 // Scores a tenant's whole period in one pass (after a full sync, a full
 // recalculation, or when a period has no stored pass-1 rows yet): scoreUnranked over
 // every record, every partner's UnrankedResult stored, rankResults, results saved.
-// A fixed number of queries whatever the number of partners.
-import { rankResults, scoreUnranked, type UnrankedResult } from '../../core/index.js';
+// A fixed number of queries whatever the number of partners. The partners are scored
+// and ranked lazily, with the event loop given back between slices (yielding.ts).
+import { rankResultsLazily, scoreUnrankedLazily, type UnrankedResult } from '../../core/index.js';
 import type { TenantId } from '../../store/ids.js';
 import { saveResults } from '../../store/repos/pipeline-results.repo.js';
 import { saveUnranked } from '../../store/repos/unranked.repo.js';
 import type { Sql } from '../../store/sql.js';
 import { type ActivePlan, type PipelineContext, sha256 } from './context.js';
 import { tenantInput } from './load-input.js';
+import { collectYielding } from './yielding.js';
 
 export interface PeriodScored {
   period: string;
@@ -25,14 +27,15 @@ export async function scorePeriod(
 ): Promise<PeriodScored> {
   const db = ctx.store.db;
   const input = await tenantInput(db, tenantId, active.plan.currency);
-  const doc = scoreUnranked(active.plan, input, {
+  const doc = scoreUnrankedLazily(active.plan, input, {
     period,
     computedAt: ctx.now().toISOString(),
     sha256,
   });
-  await saveUnranked(db, tenantId, period, active.version, doc.partners);
-  const changed = await rankAndSave(db, tenantId, active, period, doc.partners);
-  return { period, partners: doc.partners.length, changed };
+  const partners = await collectYielding(doc.partners);
+  await saveUnranked(db, tenantId, period, active.version, partners);
+  const changed = await rankAndSave(db, tenantId, active, period, partners);
+  return { period, partners: partners.length, changed };
 }
 
 /** Pass 2: ranks the period's unranked rows and saves the results; returns the partners that changed. */
@@ -43,7 +46,7 @@ export async function rankAndSave(
   period: string,
   partners: UnrankedResult[],
 ): Promise<string[]> {
-  const results = rankResults(active.plan, partners, { sha256 });
+  const results = await collectYielding(rankResultsLazily(active.plan, partners, { sha256 }));
   return saveResults(
     db,
     tenantId,
