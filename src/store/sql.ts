@@ -78,10 +78,19 @@ export function poolDatabase(pool: pg.Pool, kind: Database['kind'], onClose?: ()
     },
     async session(fn) {
       const client = await pool.connect();
+      // A session is held across other work (the write-back lock across CRM calls): a
+      // connection that drops meanwhile emits 'error' on the idle client, which without
+      // a listener ends the process. The next query on it fails instead; it is discarded.
+      let broken: Error | undefined;
+      const onError = (err: Error) => {
+        broken = err;
+      };
+      client.on('error', onError);
       try {
         return await fn(clientSql(client));
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken);
       }
     },
     async ping(timeoutMs = 2000) {
