@@ -7,7 +7,7 @@ import type { PartnerResult } from '../../src/core/index.js';
 import { recordInbox } from '../../src/store/repos/inbox.repo.js';
 import { countWriteback } from '../../src/store/repos/pipeline-results.repo.js';
 import { listResults } from '../../src/store/repos/results.repo.js';
-import { type PipelineHarness, pipelineHarness } from './pipeline.harness.js';
+import { openDealInPeriod, type PipelineHarness, pipelineHarness } from './pipeline.harness.js';
 
 const PERIOD = '2026-Q4';
 
@@ -29,20 +29,6 @@ async function expectEqualToFromScratch(h: PipelineHarness) {
     expect(rec.Incentive_Tier).toBe(r.tier);
   }
   return doc;
-}
-
-/** A deal of the sandbox that is open, has an amount and a partner, and closes in 2026-Q4. */
-function openDealInPeriod(h: PipelineHarness, skip: Set<string> = new Set()) {
-  const deal = [...h.sb.org.module('Deals')!.records.values()].find(
-    (d) =>
-      !skip.has(d.id) &&
-      !String(d.Stage).startsWith('Closed') &&
-      d.Amount != null &&
-      d.Channel_Partner &&
-      String(d.Closing_Date) >= '2026-10-02' &&
-      String(d.Closing_Date) <= '2026-12-30',
-  )!;
-  return { dealId: deal.id, partnerId: (deal.Channel_Partner as { id: string }).id };
 }
 
 async function push(h: PipelineHarness, key: string, dealId: string) {

@@ -13,6 +13,7 @@ import { getResult, listResults, listStatements } from '../../src/store/repos/re
 import { getTenant, setTenantStatus } from '../../src/store/repos/tenants.repo.js';
 import { freezePeriod } from './freeze.js';
 import {
+  activatePlanVersion2,
   PAYING_PLAN_SOURCE,
   type PipelineHarness,
   PLAN_SOURCE,
@@ -37,18 +38,7 @@ describe('partial write-back failures', () => {
   });
 
   it('records locked in the CRM are re-sent alone; the others are written once', async () => {
-    // A new plan version changes every result (the plan is part of each inputsHash).
-    const up = await uploadPlan(
-      h.store.db,
-      h.tenantId,
-      PLAN_SOURCE.replace('version: 1', 'version: 2'),
-      'yaml',
-      't',
-      {
-        activate: true,
-      },
-    );
-    expect(up.ok).toBe(true);
+    await activatePlanVersion2(h);
     const partners = (await listResults(h.store.db, h.tenantId, '2026-Q4')).map((r) => r.partnerId);
     const [a, b] = partners;
     h.sb.lockRecord(a!, 1);

@@ -65,7 +65,36 @@ export async function fromScratchScore(
   return score(plan, { partners, accounts, deals, rates, statements }, { period });
 }
 
-/** The example plan without the CSAT gate and with a rate for every tier: every won deal moves its partner's payout. */
+/** A deal of the sandbox that is open, has an amount and a partner, and closes in 2026-Q4. */
+export function openDealInPeriod(h: PipelineHarness, skip: Set<string> = new Set()) {
+  const deal = [...h.sb.org.module('Deals')!.records.values()].find(
+    (d) =>
+      !skip.has(d.id) &&
+      !String(d.Stage).startsWith('Closed') &&
+      d.Amount != null &&
+      d.Channel_Partner &&
+      String(d.Closing_Date) >= '2026-10-02' &&
+      String(d.Closing_Date) <= '2026-12-30',
+  )!;
+  return { dealId: deal.id, partnerId: (deal.Channel_Partner as { id: string }).id };
+}
+/** Activates the example plan as version 2: every result changes (the plan is part of each inputsHash). */
+export async function activatePlanVersion2(h: PipelineHarness): Promise<void> {
+  const up = await uploadPlan(
+    h.store.db,
+    h.tenantId,
+    PLAN_SOURCE.replace('version: 1', 'version: 2'),
+    'yaml',
+    't',
+    {
+      activate: true,
+    },
+  );
+  if (!up.ok) throw new Error(JSON.stringify(up.problems));
+}
+
+/** The example plan without the CSAT gate
+ and with a rate for every tier: every won deal moves its partner's payout. */
 export const PAYING_PLAN_SOURCE = PLAN_SOURCE.replace(/gates:\n( {2}- .*\n)+/, 'gates: []\n').replace(
   '{ name: Registered, min: 0, rate: "0" }',
   '{ name: Registered, min: 0, rate: "0.01" }',

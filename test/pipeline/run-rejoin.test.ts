@@ -10,11 +10,15 @@ import { LostLockError } from '../../src/jobs/pipeline/job-lock.js';
 import { requestRun, waitForRun } from '../../src/jobs/pipeline/runs.service.js';
 import { scorePeriod } from '../../src/jobs/pipeline/score-period.js';
 import { writePending } from '../../src/jobs/pipeline/write-pending.js';
-import { uploadPlan } from '../../src/jobs/plans.service.js';
 import { countWriteback } from '../../src/store/repos/pipeline-results.repo.js';
 import { listResults } from '../../src/store/repos/results.repo.js';
 import { getRun } from '../../src/store/repos/runs.repo.js';
-import { type PipelineHarness, PLAN_SOURCE, pipelineHarness } from './pipeline.harness.js';
+import {
+  activatePlanVersion2,
+  openDealInPeriod,
+  type PipelineHarness,
+  pipelineHarness,
+} from './pipeline.harness.js';
 
 const PERIOD = '2026-Q4';
 
@@ -37,15 +41,8 @@ describe('a full sync asked for while the full run writes back', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     // Won in the CRM after the run read its deals, with no push: only a new read sees it.
-    const deal = [...h.sb.org.module('Deals')!.records.values()].find(
-      (d) =>
-        !String(d.Stage).startsWith('Closed') &&
-        d.Amount != null &&
-        d.Channel_Partner &&
-        String(d.Closing_Date) >= '2026-10-02' &&
-        String(d.Closing_Date) <= '2026-12-30',
-    )!;
-    h.sb.setDealStage(deal.id, 'Closed Won');
+    const { dealId } = openDealInPeriod(h);
+    h.sb.setDealStage(dealId, 'Closed Won');
     const second = await requestRun(h.store.db, h.queues, h.tenantId, 'full');
     expect(second).toMatchObject({ runId: first.runId, joined: true });
     h.sb.writeLatencyMs = 0;
@@ -63,17 +60,7 @@ describe('a full sync asked for while the full run writes back', () => {
 
   it('a write-back whose job lost its lock sends nothing and leaves the results pending', async () => {
     await h.idle();
-    const up = await uploadPlan(
-      h.store.db,
-      h.tenantId,
-      PLAN_SOURCE.replace('version: 1', 'version: 2'),
-      'yaml',
-      't',
-      {
-        activate: true,
-      },
-    );
-    expect(up.ok).toBe(true);
+    await activatePlanVersion2(h);
     const scored = await scorePeriod(h.ctx, h.tenantId, (await activePlan(h.store.db, h.tenantId))!, PERIOD);
     expect(scored.changed.length).toBe(scored.partners);
     const { connector } = await h.ctx.connectors.forTenant(h.tenantId);

@@ -6,7 +6,7 @@
 import { rankResultsLazily, scoreUnrankedLazily, type UnrankedResult } from '../../core/index.js';
 import type { TenantId } from '../../store/ids.js';
 import { saveResults } from '../../store/repos/pipeline-results.repo.js';
-import { saveUnranked } from '../../store/repos/unranked.repo.js';
+import { listUnranked, saveUnranked } from '../../store/repos/unranked.repo.js';
 import type { Sql } from '../../store/sql.js';
 import { type ActivePlan, type PipelineContext, sha256 } from './context.js';
 import { tenantInput } from './load-input.js';
@@ -26,6 +26,7 @@ export async function scorePeriod(
   period: string,
 ): Promise<PeriodScored> {
   const db = ctx.store.db;
+  const [clock] = await db.query<{ now: Date }>('select now() as now');
   const input = await tenantInput(db, tenantId, active.plan.currency);
   const doc = scoreUnrankedLazily(active.plan, input, {
     period,
@@ -33,8 +34,18 @@ export async function scorePeriod(
     sha256,
   });
   const partners = await collectYielding(doc.partners);
-  await saveUnranked(db, tenantId, period, active.version, partners);
-  const changed = await rankAndSave(db, tenantId, active, period, partners);
+  // Scoring yields, so recalculations of partners changed meanwhile (pushes) may save
+  // their rows first: those are newer than this input and are kept, and the period is
+  // ranked from the rows as stored.
+  await saveUnranked(db, tenantId, period, active.version, partners, clock!.now);
+  const stored = await listUnranked(db, tenantId, period, active.version);
+  const changed = await rankAndSave(
+    db,
+    tenantId,
+    active,
+    period,
+    stored.map((r) => r.unranked),
+  );
   return { period, partners: partners.length, changed };
 }
 
