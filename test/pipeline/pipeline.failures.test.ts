@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deal, PartnerResult } from '../../src/core/index.js';
 import { score } from '../../src/core/index.js';
-import { uploadPlan } from '../../src/jobs/plans.service.js';
 import { recordInbox } from '../../src/store/repos/inbox.repo.js';
 import { countWriteback } from '../../src/store/repos/pipeline-results.repo.js';
 import { getResult, listResults, listStatements } from '../../src/store/repos/results.repo.js';
@@ -14,9 +13,9 @@ import { getTenant, setTenantStatus } from '../../src/store/repos/tenants.repo.j
 import { freezePeriod } from './freeze.js';
 import {
   activatePlanVersion2,
+  openDealInPeriod,
   PAYING_PLAN_SOURCE,
   type PipelineHarness,
-  PLAN_SOURCE,
   pipelineHarness,
 } from './pipeline.harness.js';
 
@@ -53,19 +52,11 @@ describe('partial write-back failures', () => {
   });
 
   it('a record still locked after the write-back’s rounds stays pending; the job’s retry sends only it', async () => {
-    const deal = [...h.sb.org.module('Deals')!.records.values()].find(
-      (d) =>
-        !String(d.Stage).startsWith('Closed') &&
-        d.Amount != null &&
-        d.Channel_Partner &&
-        String(d.Closing_Date) >= '2026-10-02' &&
-        String(d.Closing_Date) <= '2026-12-30',
-    )!;
-    const partnerId = (deal.Channel_Partner as { id: string }).id;
-    h.sb.setDealStage(deal.id, 'Closed Won');
+    const { dealId, partnerId } = openDealInPeriod(h);
+    h.sb.setDealStage(dealId, 'Closed Won');
     h.sb.lockRecord(partnerId, 4); // the write-back tries 3 rounds; the job's retry gets through
     h.sb.updateAttempts.clear();
-    await push(h, `locked-${deal.id}`, deal.id);
+    await push(h, `locked-${dealId}`, dealId);
     await h.idle(60_000);
     expect(h.sb.updateAttempts.get(partnerId)).toBe(5);
     const written = [...h.sb.updateAttempts].filter(([id]) => id !== partnerId);

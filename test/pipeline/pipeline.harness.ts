@@ -4,6 +4,7 @@
 // pipeline's workers — with a clock the test moves.
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
+import { expect } from 'vitest';
 import { ZohoSandbox } from '../../connectors/zoho/sandbox/sandbox.server.js';
 import type { Account, Deal, Partner, Plan, ResultsDocument } from '../../src/core/index.js';
 import { score } from '../../src/core/index.js';
@@ -21,6 +22,7 @@ import { createLogger } from '../../src/log.js';
 import { generateKeyEntry, parseKeyring } from '../../src/secrets/keyring.js';
 import type { TenantId } from '../../src/store/ids.js';
 import { statementsInput } from '../../src/store/repos/pipeline-results.repo.js';
+import { listResults } from '../../src/store/repos/results.repo.js';
 import type { Run, RunKind, RunOptions } from '../../src/store/repos/runs.repo.js';
 import type { Sql } from '../../src/store/sql.js';
 import { connectorFor, tenantFor } from '../connectors/zoho/zoho.harness.js';
@@ -78,6 +80,19 @@ export function openDealInPeriod(h: PipelineHarness, skip: Set<string> = new Set
   )!;
   return { dealId: deal.id, partnerId: (deal.Channel_Partner as { id: string }).id };
 }
+/** Stored results and the CRM's fields equal a from-scratch score() of what the CRM holds. */
+export async function expectEqualToFromScratch(h: PipelineHarness, period: string) {
+  const doc = await h.fromScratch(period);
+  const stored = await listResults(h.store.db, h.tenantId, period);
+  expect(stored.map((r) => r.result)).toEqual(doc.results);
+  for (const r of doc.results) {
+    const rec = h.sb.org.module('Accounts')!.records.get(r.partnerId)!;
+    expect(JSON.parse(String(rec.Incentive_Details)).inputsHash).toBe(r.inputsHash);
+    expect(rec.Incentive_Tier).toBe(r.tier);
+  }
+  return doc;
+}
+
 /** Activates the example plan as version 2: every result changes (the plan is part of each inputsHash). */
 export async function activatePlanVersion2(h: PipelineHarness): Promise<void> {
   const up = await uploadPlan(

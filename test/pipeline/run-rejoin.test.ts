@@ -11,10 +11,10 @@ import { requestRun, waitForRun } from '../../src/jobs/pipeline/runs.service.js'
 import { scorePeriod } from '../../src/jobs/pipeline/score-period.js';
 import { writePending } from '../../src/jobs/pipeline/write-pending.js';
 import { countWriteback } from '../../src/store/repos/pipeline-results.repo.js';
-import { listResults } from '../../src/store/repos/results.repo.js';
 import { getRun } from '../../src/store/repos/runs.repo.js';
 import {
   activatePlanVersion2,
+  expectEqualToFromScratch,
   openDealInPeriod,
   type PipelineHarness,
   pipelineHarness,
@@ -49,13 +49,7 @@ describe('a full sync asked for while the full run writes back', () => {
     const done = await waitForRun(h.store.db, h.tenantId, first.runId, { timeoutMs: 120_000, pollMs: 100 });
     expect(done.status).toBe('done');
     expect(done.progress.resyncs).toBe(1);
-    const doc = await h.fromScratch(PERIOD);
-    const stored = await listResults(h.store.db, h.tenantId, PERIOD);
-    expect(stored.map((r) => r.result)).toEqual(doc.results);
-    for (const r of doc.results) {
-      const rec = h.sb.org.module('Accounts')!.records.get(r.partnerId)!;
-      expect(JSON.parse(String(rec.Incentive_Details)).inputsHash).toBe(r.inputsHash);
-    }
+    await expectEqualToFromScratch(h, PERIOD);
   }, 120_000);
 
   it('a write-back whose job lost its lock sends nothing and leaves the results pending', async () => {
