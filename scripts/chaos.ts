@@ -134,7 +134,10 @@ try {
   log(`aborted: ${(err as Error).stack}`);
   exit = 1;
 } finally {
-  if (c && exit) for (const p of c.processes) log(`--- ${p.role} ${p.pid} ---\n${p.logs().slice(-3000)}`);
+  // A failed trial's cause is in the processes' last lines (a dead worker's stack, the upkeep's stale-run lines).
+  const failedTrial = rows.some((r) => r.trials.some((t) => !t.ok));
+  if (c && (exit || failedTrial))
+    for (const p of c.processes) log(`--- ${p.role} ${p.pid} ---\n${p.logs().slice(-3000)}`);
   await c?.dispose().catch((e: Error) => log(`dispose: ${e.message}`));
   await redis.stop();
   await pg.stop().catch(() => undefined);

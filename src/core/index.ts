@@ -22,10 +22,12 @@ export type * from './results.js';
 export {
   type EarnedAward,
   rankResults,
+  rankResultsLazily,
   resolvePeriod,
   type ScoreOptions,
   score,
   scoreUnranked,
+  scoreUnrankedLazily,
   type UnrankedDocument,
   type UnrankedResult,
   UsageError,

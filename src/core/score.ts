@@ -67,7 +67,7 @@ export function scorePrepared(
   options: Omit<ScoreOptions, 'period'> = {},
 ): ResultsDocument {
   const { partners, errors, ...header } = scoreUnrankedPrepared(plan, prepared, period, options);
-  return { ...header, results: rankResults(plan, partners, options), errors };
+  return { ...header, results: rankResults(plan, [...partners], options), errors };
 }
 
 /**
@@ -77,12 +77,26 @@ export function scorePrepared(
  * period later with `rankResults`.
  */
 export function scoreUnranked(plan: Plan, input: unknown, options: ScoreOptions): UnrankedDocument {
-  const period = resolvePeriod(plan, options.period);
-  return scoreUnrankedPrepared(plan, prepare(plan, input, period), period, options);
+  const doc = scoreUnrankedLazily(plan, input, options);
+  return { ...doc, partners: [...doc.partners] };
 }
 
 export interface UnrankedDocument extends Omit<ResultsDocument, 'results'> {
   partners: UnrankedResult[];
+}
+
+/**
+ * scoreUnranked with the partners evaluated one at a time as the iterable is read, so a
+ * caller that must stay responsive (a job whose lock is renewed by its event loop) can
+ * pause between partners. Same results, same order.
+ */
+export function scoreUnrankedLazily(
+  plan: Plan,
+  input: unknown,
+  options: ScoreOptions,
+): Omit<UnrankedDocument, 'partners'> & { partners: Iterable<UnrankedResult> } {
+  const period = resolvePeriod(plan, options.period);
+  return scoreUnrankedPrepared(plan, prepare(plan, input, period), period, options);
 }
 
 function scoreUnrankedPrepared(
@@ -90,21 +104,22 @@ function scoreUnrankedPrepared(
   prepared: Prepared,
   period: Period,
   options: Omit<ScoreOptions, 'period'>,
-): UnrankedDocument {
+): Omit<UnrankedDocument, 'partners'> & { partners: Iterable<UnrankedResult> } {
   const hash = options.sha256 ?? sha256Hex;
   const planHash = hash(canonicalJson(plan));
+  const sorted = [...prepared.partners.values()].sort((a, b) => cmp(a.id, b.id));
   // Each evaluation is dropped as soon as its partial result is built, so ten
   // thousand of them never sit in memory together.
-  const partners = [...prepared.partners.values()]
-    .sort((a, b) => cmp(a.id, b.id))
-    .map((partner) => {
+  function* partners() {
+    for (const partner of sorted) {
       const e = evaluatePartner(plan, prepared, partner, period);
       const earlier = (prepared.settled.get(partner.id) ?? []).map((s) => ({
         ...s,
         evaluation: evaluatePartner(plan, prepared, partner, s.period),
       }));
-      return unrankedResult(plan, prepared, e, earlier, planHash, hash);
-    });
+      yield unrankedResult(plan, prepared, e, earlier, planHash, hash);
+    }
+  }
   const errors = [...prepared.errors].sort(
     (a, b) => cmp(a.type, b.type) || cmp(a.id, b.id) || cmp(a.reason, b.reason),
   );
@@ -114,7 +129,7 @@ function scoreUnrankedPrepared(
     period: period.key,
     currency: plan.currency,
     ...(options.computedAt !== undefined ? { computedAt: options.computedAt } : {}),
-    partners,
+    partners: partners(),
     errors,
   };
 }
@@ -125,12 +140,21 @@ export function rankResults(
   partners: UnrankedResult[],
   options: Pick<ScoreOptions, 'sha256'> = {},
 ): PartnerResult[] {
+  return [...rankResultsLazily(plan, partners, options)];
+}
+
+/** rankResults with each result completed as the iterable is read (see scoreUnrankedLazily). */
+export function* rankResultsLazily(
+  plan: Plan,
+  partners: UnrankedResult[],
+  options: Pick<ScoreOptions, 'sha256'> = {},
+): Generator<PartnerResult> {
   const hash = options.sha256 ?? sha256Hex;
   const ranks = rankAll(
     partners.map((p) => p.rankable),
     rankFields(plan),
   );
-  return partners.map((p) => finishResult(plan, p, ranks.get(p.result.partnerId)!, hash));
+  for (const p of partners) yield finishResult(plan, p, ranks.get(p.result.partnerId)!, hash);
 }
 
 export interface EarnedAward {

@@ -38,6 +38,8 @@ export type Processor<N extends QueueName> = (job: Job<Payload<N>>, token?: stri
 
 export interface Queues {
   readonly kind: QueueBackend['kind'];
+  /** The workers' lock timing (a job re-checking its lock extends it by `lockMs`). */
+  readonly recovery: JobRecovery;
   /** Validates the payload (ids only) and enqueues; returns the job id. */
   add<N extends QueueName>(name: N, payload: Payload<N>, opts?: JobsOptions): Promise<string>;
   queue(name: QueueName): Queue;
@@ -138,6 +140,7 @@ export function createQueues(
 
   return {
     kind: backend.kind,
+    recovery,
     queue,
     async add(name, payload, opts) {
       const data = checkPayload(name, payload);

@@ -61,8 +61,10 @@ export function startUpkeep(
         const r = await syncSchedules(deps.db, deps.queues);
         if (r.upserted > 0 || r.removed > 0) log.info(r, 'maintenance schedules synchronised');
         const staleAfterMs = opts.staleAfterMs ?? RECONCILE_DEFAULTS.staleAfterMs;
-        const revived = await reviveStaleRuns(deps.db, deps.queues, staleAfterMs);
-        if (revived > 0) log.info({ revived }, 'open runs without a live job given one again');
+        for (const stale of await reviveStaleRuns(deps.db, deps.queues, staleAfterMs)) {
+          if (stale.revived) log.info(stale, 'open run without a live job given one again');
+          else log.warn(stale, 'open run without progress: its job is still there, not revived');
+        }
       },
     },
   );

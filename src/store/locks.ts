@@ -7,7 +7,15 @@
 import type { Store } from './database.js';
 
 export interface Locks {
-  withLock<T>(key: string, fn: () => Promise<T>, opts?: { timeoutMs?: number }): Promise<T>;
+  /**
+   * Runs `fn` holding the lock. `stillHeld` tells whether the lock is still ours (a
+   * session lock lapses with its connection): long work checks it before each side effect.
+   */
+  withLock<T>(
+    key: string,
+    fn: (stillHeld: () => Promise<boolean>) => Promise<T>,
+    opts?: { timeoutMs?: number },
+  ): Promise<T>;
 }
 
 export class LockTimeoutError extends Error {}
@@ -26,7 +34,12 @@ export function createLocks(store: Store): Locks {
     },
   };
 
-  function advisory<T>(key: string, deadline: number, timeoutMs: number, fn: () => Promise<T>) {
+  function advisory<T>(
+    key: string,
+    deadline: number,
+    timeoutMs: number,
+    fn: (stillHeld: () => Promise<boolean>) => Promise<T>,
+  ) {
     return db.session(async (s) => {
       for (;;) {
         const [row] = await s.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [
@@ -37,8 +50,15 @@ export function createLocks(store: Store): Locks {
           throw new LockTimeoutError(`lock "${key}" not acquired within ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 25 + Math.random() * 50));
       }
+      // A session lock is released only by unlock or by the session's end: while the
+      // session answers, the lock is ours.
+      const stillHeld = () =>
+        s.query('select 1').then(
+          () => true,
+          () => false,
+        );
       try {
-        return await fn();
+        return await fn(stillHeld);
       } finally {
         await s.query('select pg_advisory_unlock(hashtext($1))', [key]);
       }
@@ -79,7 +99,7 @@ function inProcessLocks(): Locks {
         clearTimeout(timer);
       }
       try {
-        return await fn();
+        return await fn(async () => true);
       } finally {
         release();
         if (tails.get(key) === tail) tails.delete(key);

@@ -58,31 +58,47 @@ function clientSql(client: pg.PoolClient): Sql {
   };
 }
 
+/**
+ * Runs `fn` on a client checked out of the pool. A checked-out client is held across
+ * other work (the write-back lock's session across CRM calls, a transaction between its
+ * queries): a connection that drops meanwhile emits 'error' on it, which without a
+ * listener ends the process (chaos: PostgreSQL crashed). The next query on it fails
+ * instead, and the client is discarded, not returned to the pool.
+ */
+async function checkedOut<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (err: Error) => {
+    broken = err;
+  };
+  client.on('error', onError);
+  try {
+    return await fn(client);
+  } finally {
+    client.off('error', onError);
+    client.release(broken);
+  }
+}
+
 export function poolDatabase(pool: pg.Pool, kind: Database['kind'], onClose?: () => Promise<void>): Database {
   return {
     kind,
     query: runner(pool),
-    async transaction(fn) {
-      const client = await pool.connect();
-      try {
-        await client.query('begin');
-        const out = await fn(clientSql(client));
-        await client.query('commit');
-        return out;
-      } catch (err) {
-        await client.query('rollback').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+    transaction(fn) {
+      return checkedOut(pool, async (client) => {
+        try {
+          await client.query('begin');
+          const out = await fn(clientSql(client));
+          await client.query('commit');
+          return out;
+        } catch (err) {
+          await client.query('rollback').catch(() => undefined);
+          throw err;
+        }
+      });
     },
-    async session(fn) {
-      const client = await pool.connect();
-      try {
-        return await fn(clientSql(client));
-      } finally {
-        client.release();
-      }
+    session(fn) {
+      return checkedOut(pool, (client) => fn(clientSql(client)));
     },
     async ping(timeoutMs = 2000) {
       let timer: NodeJS.Timeout | undefined;

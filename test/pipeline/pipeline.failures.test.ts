@@ -6,16 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deal, PartnerResult } from '../../src/core/index.js';
 import { score } from '../../src/core/index.js';
-import { uploadPlan } from '../../src/jobs/plans.service.js';
 import { recordInbox } from '../../src/store/repos/inbox.repo.js';
 import { countWriteback } from '../../src/store/repos/pipeline-results.repo.js';
 import { getResult, listResults, listStatements } from '../../src/store/repos/results.repo.js';
 import { getTenant, setTenantStatus } from '../../src/store/repos/tenants.repo.js';
 import { freezePeriod } from './freeze.js';
 import {
+  activatePlanVersion2,
+  openDealInPeriod,
   PAYING_PLAN_SOURCE,
   type PipelineHarness,
-  PLAN_SOURCE,
   pipelineHarness,
 } from './pipeline.harness.js';
 
@@ -37,18 +37,7 @@ describe('partial write-back failures', () => {
   });
 
   it('records locked in the CRM are re-sent alone; the others are written once', async () => {
-    // A new plan version changes every result (the plan is part of each inputsHash).
-    const up = await uploadPlan(
-      h.store.db,
-      h.tenantId,
-      PLAN_SOURCE.replace('version: 1', 'version: 2'),
-      'yaml',
-      't',
-      {
-        activate: true,
-      },
-    );
-    expect(up.ok).toBe(true);
+    await activatePlanVersion2(h);
     const partners = (await listResults(h.store.db, h.tenantId, '2026-Q4')).map((r) => r.partnerId);
     const [a, b] = partners;
     h.sb.lockRecord(a!, 1);
@@ -63,19 +52,11 @@ describe('partial write-back failures', () => {
   });
 
   it('a record still locked after the write-back’s rounds stays pending; the job’s retry sends only it', async () => {
-    const deal = [...h.sb.org.module('Deals')!.records.values()].find(
-      (d) =>
-        !String(d.Stage).startsWith('Closed') &&
-        d.Amount != null &&
-        d.Channel_Partner &&
-        String(d.Closing_Date) >= '2026-10-02' &&
-        String(d.Closing_Date) <= '2026-12-30',
-    )!;
-    const partnerId = (deal.Channel_Partner as { id: string }).id;
-    h.sb.setDealStage(deal.id, 'Closed Won');
+    const { dealId, partnerId } = openDealInPeriod(h);
+    h.sb.setDealStage(dealId, 'Closed Won');
     h.sb.lockRecord(partnerId, 4); // the write-back tries 3 rounds; the job's retry gets through
     h.sb.updateAttempts.clear();
-    await push(h, `locked-${deal.id}`, deal.id);
+    await push(h, `locked-${dealId}`, dealId);
     await h.idle(60_000);
     expect(h.sb.updateAttempts.get(partnerId)).toBe(5);
     const written = [...h.sb.updateAttempts].filter(([id]) => id !== partnerId);

@@ -4,6 +4,7 @@
 // pipeline's workers — with a clock the test moves.
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
+import { expect } from 'vitest';
 import { ZohoSandbox } from '../../connectors/zoho/sandbox/sandbox.server.js';
 import type { Account, Deal, Partner, Plan, ResultsDocument } from '../../src/core/index.js';
 import { score } from '../../src/core/index.js';
@@ -21,6 +22,7 @@ import { createLogger } from '../../src/log.js';
 import { generateKeyEntry, parseKeyring } from '../../src/secrets/keyring.js';
 import type { TenantId } from '../../src/store/ids.js';
 import { statementsInput } from '../../src/store/repos/pipeline-results.repo.js';
+import { listResults } from '../../src/store/repos/results.repo.js';
 import type { Run, RunKind, RunOptions } from '../../src/store/repos/runs.repo.js';
 import type { Sql } from '../../src/store/sql.js';
 import { connectorFor, tenantFor } from '../connectors/zoho/zoho.harness.js';
@@ -65,7 +67,49 @@ export async function fromScratchScore(
   return score(plan, { partners, accounts, deals, rates, statements }, { period });
 }
 
-/** The example plan without the CSAT gate and with a rate for every tier: every won deal moves its partner's payout. */
+/** A deal of the sandbox that is open, has an amount and a partner, and closes in 2026-Q4. */
+export function openDealInPeriod(h: PipelineHarness, skip: Set<string> = new Set()) {
+  const deal = [...h.sb.org.module('Deals')!.records.values()].find(
+    (d) =>
+      !skip.has(d.id) &&
+      !String(d.Stage).startsWith('Closed') &&
+      d.Amount != null &&
+      d.Channel_Partner &&
+      String(d.Closing_Date) >= '2026-10-02' &&
+      String(d.Closing_Date) <= '2026-12-30',
+  )!;
+  return { dealId: deal.id, partnerId: (deal.Channel_Partner as { id: string }).id };
+}
+/** Stored results and the CRM's fields equal a from-scratch score() of what the CRM holds. */
+export async function expectEqualToFromScratch(h: PipelineHarness, period: string) {
+  const doc = await h.fromScratch(period);
+  const stored = await listResults(h.store.db, h.tenantId, period);
+  expect(stored.map((r) => r.result)).toEqual(doc.results);
+  for (const r of doc.results) {
+    const rec = h.sb.org.module('Accounts')!.records.get(r.partnerId)!;
+    expect(JSON.parse(String(rec.Incentive_Details)).inputsHash).toBe(r.inputsHash);
+    expect(rec.Incentive_Tier).toBe(r.tier);
+  }
+  return doc;
+}
+
+/** Activates the example plan as version 2: every result changes (the plan is part of each inputsHash). */
+export async function activatePlanVersion2(h: PipelineHarness): Promise<void> {
+  const up = await uploadPlan(
+    h.store.db,
+    h.tenantId,
+    PLAN_SOURCE.replace('version: 1', 'version: 2'),
+    'yaml',
+    't',
+    {
+      activate: true,
+    },
+  );
+  if (!up.ok) throw new Error(JSON.stringify(up.problems));
+}
+
+/** The example plan without the CSAT gate
+ and with a rate for every tier: every won deal moves its partner's payout. */
 export const PAYING_PLAN_SOURCE = PLAN_SOURCE.replace(/gates:\n( {2}- .*\n)+/, 'gates: []\n').replace(
   '{ name: Registered, min: 0, rate: "0" }',
   '{ name: Registered, min: 0, rate: "0.01" }',

@@ -6,6 +6,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import { CrmError } from '../../../connectors/contract.js';
 import type { TenantId } from '../../store/ids.js';
+import { LockTimeoutError } from '../../store/locks.js';
 import { audit } from '../../store/repos/audit.repo.js';
 import { setTenantStatus, type Tenant } from '../../store/repos/tenants.repo.js';
 import type { PipelineContext } from './context.js';
@@ -34,7 +35,14 @@ export async function tenantGate(ctx: PipelineContext, job: Job, token: string |
   }
 }
 
-/** Turns a tenant-wide CRM refusal into a pause of that tenant and a delayed job; rethrows anything else. */
+/** A job that found the tenant's write-back lock busy for WRITE_LOCK_WAIT_MS tries again after this. */
+const LOCK_BUSY_DELAY_MS = 5_000;
+
+/**
+ * Turns a tenant-wide CRM refusal into a pause of that tenant and a delayed job, and a
+ * write-back lock held too long by another job into a delayed job (no attempt spent);
+ * rethrows anything else.
+ */
 export async function onCrmError(
   ctx: PipelineContext,
   job: Job,
@@ -42,6 +50,13 @@ export async function onCrmError(
   tenantId: TenantId,
   err: unknown,
 ): Promise<never> {
+  if (err instanceof LockTimeoutError) {
+    ctx.logger.warn(
+      { tenantId, queue: job.queueName, jobId: job.id, reason: err.message },
+      'write-back lock busy: job delayed',
+    );
+    return delayUntil(job, token, Date.now() + LOCK_BUSY_DELAY_MS);
+  }
   if (!(err instanceof CrmError)) throw err;
   const c = err.classification;
   const now = Date.now();

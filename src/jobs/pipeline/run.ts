@@ -4,12 +4,21 @@
 // so a crashed or retried run continues where it stopped; then it scores the
 // tenant's period(s) in one pass (not one recalculation per partner) and writes the
 // changed results back before the run is done — `sync --full --wait` returns then.
+// A full sync asked for while one has begun reading joins it and makes it read the CRM
+// again before it may finish (askResync), so the asker's changes are in it.
 import type { CrmConnector } from '../../../connectors/contract.js';
 import type { TenantId } from '../../store/ids.js';
 import { closedPeriods, resultPeriods } from '../../store/repos/pipeline-results.repo.js';
 import { putRates } from '../../store/repos/rates.repo.js';
 import { upsertAccounts, upsertDeals, upsertPartners } from '../../store/repos/records.repo.js';
-import { finishRun, type Run, runProgress, startRun } from '../../store/repos/runs.repo.js';
+import {
+  finishRun,
+  getRun,
+  type Run,
+  restartRun,
+  runProgress,
+  startRun,
+} from '../../store/repos/runs.repo.js';
 import { getSyncStates, putSyncState } from '../../store/repos/settings.repo.js';
 import { enqueueTouched, quarantine, Touched } from './apply-changes.js';
 import { type ActivePlan, activePlan, currentPeriod, type PipelineContext } from './context.js';
@@ -23,7 +32,43 @@ export class RunRefused extends Error {}
 const ENTITIES = ['partner', 'account', 'deal'] as const;
 type Entity = (typeof ENTITIES)[number];
 
-export async function executeRun(ctx: PipelineContext, run: Run, connector: CrmConnector) {
+export interface RunExecution {
+  /** Whether the job carrying the run still holds its lock (job-lock.ts); the write-back checks it. */
+  jobLockHeld?: () => Promise<boolean>;
+}
+
+export async function executeRun(
+  ctx: PipelineContext,
+  run: Run,
+  connector: CrmConnector,
+  exec: RunExecution = {},
+): Promise<{ runId: string; status: 'done' | 'failed'; error?: string }> {
+  // A full sync asked for again after this run began reading the CRM (askResync):
+  // start over rather than finish without the changes made since.
+  if (run.progress.resync !== undefined) {
+    const again = await restartRun(ctx.store.db, run.tenantId, run.runId);
+    if (again) {
+      ctx.logger.info(
+        { tenantId: run.tenantId, runId: run.runId },
+        'full run asked for again: reading the CRM again',
+      );
+      run = again;
+    }
+  }
+  const out = await executeOnce(ctx, run, connector, exec);
+  if (out !== 'resync') return out;
+  const fresh = await getRun(ctx.store.db, run.tenantId, run.runId);
+  if (!fresh) throw new Error(`run ${run.runId} of tenant ${run.tenantId} does not exist`);
+  return executeRun(ctx, fresh, connector, exec);
+}
+
+/** Finishes the run done, or answers 'resync' when a re-read was asked for meanwhile. */
+async function finishDone(ctx: PipelineContext, run: Run) {
+  const finished = await finishRun(ctx.store.db, run.tenantId, run.runId, { status: 'done' });
+  return finished ? { runId: run.runId, status: 'done' as const } : ('resync' as const);
+}
+
+async function executeOnce(ctx: PipelineContext, run: Run, connector: CrmConnector, exec: RunExecution) {
   const db = ctx.store.db;
   const tenantId = run.tenantId;
   await startRun(db, tenantId, run.runId);
@@ -42,8 +87,7 @@ export async function executeRun(ctx: PipelineContext, run: Run, connector: CrmC
     const deleted = since ? await syncDeletions(ctx, tenantId, connector, since, touched) : 0;
     const recalcs = await enqueueTouched(ctx, tenantId, await activePlan(db, tenantId), touched);
     await progress({ stage: 'done', deleted, recalcs });
-    await finishRun(db, tenantId, run.runId, { status: 'done' });
-    return { runId: run.runId, status: 'done' };
+    return finishDone(ctx, run);
   }
 
   const active = await activePlan(db, tenantId);
@@ -56,8 +100,7 @@ export async function executeRun(ctx: PipelineContext, run: Run, connector: CrmC
   }
   if (!active) {
     await progress({ stage: 'done', note: 'no active plan: nothing scored' });
-    await finishRun(db, tenantId, run.runId, { status: 'done' });
-    return { runId: run.runId, status: 'done' };
+    return finishDone(ctx, run);
   }
   try {
     await progress({ stage: 'scoring' });
@@ -71,6 +114,7 @@ export async function executeRun(ctx: PipelineContext, run: Run, connector: CrmC
     }
     await progress({ stage: 'writeback', periods: periods.join(','), scored, changed });
     const w = await writePending(ctx, tenantId, connector, {
+      jobLockHeld: exec.jobLockHeld,
       onProgress: (r) => progress({ written: r.written, unchanged: r.unchanged, writeFailed: r.failed }),
     });
     await progress({
@@ -92,10 +136,9 @@ export async function executeRun(ctx: PipelineContext, run: Run, connector: CrmC
     if (!(err instanceof RunRefused)) throw err;
     // A refusal is final: retrying the run would not change it.
     await finishRun(db, tenantId, run.runId, { status: 'failed', error: err.message });
-    return { runId: run.runId, status: 'failed', error: err.message };
+    return { runId: run.runId, status: 'failed' as const, error: err.message };
   }
-  await finishRun(db, tenantId, run.runId, { status: 'done' });
-  return { runId: run.runId, status: 'done' };
+  return finishDone(ctx, run);
 }
 
 /** Full sync: current period, plus every open period that already has results; recalc: the period asked. */

@@ -3,6 +3,7 @@
 // so a lost enqueue leaves a visible `queued` run rather than nothing).
 import type { TenantId } from '../../store/ids.js';
 import {
+  askResync,
   createRun,
   getRun,
   type Run,
@@ -20,11 +21,20 @@ export async function requestRun(
   kind: RunKind,
   options: RunOptions = {},
 ): Promise<Run> {
-  // An open run of the same kind is joined (a lost or failed job of it is revived).
-  const run = await createRun(sql, tenantId, kind, options);
-  if (run.joined) await reviveRun(queues, run);
-  else await queues.add('sync', runPayload(run), { jobId: runJobId(tenantId, run.runId) });
-  return run;
+  // An open run of the same kind is joined (a lost or failed job of it is revived). A
+  // full run that has begun reading the CRM is joined only after it is marked to read
+  // it again (askResync): whoever waits for it then gets the CRM as it is now. When
+  // the run closed meanwhile, a new one is created.
+  for (let attempt = 0; ; attempt++) {
+    const run = await createRun(sql, tenantId, kind, options);
+    if (!run.joined) {
+      await queues.add('sync', runPayload(run), { jobId: runJobId(tenantId, run.runId) });
+      return run;
+    }
+    if (kind === 'full' && !(await askResync(sql, tenantId, run.runId)) && attempt < 3) continue;
+    await reviveRun(queues, run);
+    return run;
+  }
 }
 
 /** A run is carried out by exactly one job, whoever asked for it. */
@@ -37,33 +47,66 @@ const runPayload = (run: Pick<Run, 'tenantId' | 'runId' | 'kind'>) => ({
 });
 
 /**
- * Gives an open run a job again when it has none (a Redis that lost it) or when its job
- * failed without finishing the run (it lost its worker more than JOB_MAX_STALLS times):
- * a failed job keeps its id, so adding it again would be a no-op — it is retried. A job
- * that waits, runs or is delayed is left alone. Returns whether the run was revived.
+ * Gives an open run a job again when it has none (a Redis that lost it), when its job
+ * failed without finishing the run (it lost its worker more than JOB_MAX_STALLS times) —
+ * a failed job keeps its id, so adding it again would be a no-op: it is retried — or
+ * when its job completed while the run is still open (a run job never completes that
+ * way, but a run must not hang on it). A job that waits, runs or is delayed is left
+ * alone. Returns the job's state as found and whether the run was revived.
  */
 export async function reviveRun(
   queues: Queues,
   run: Pick<Run, 'tenantId' | 'runId' | 'kind'>,
-): Promise<boolean> {
+): Promise<{ revived: boolean; jobState: string; attemptsMade?: number; failedReason?: string }> {
   const jobId = runJobId(run.tenantId, run.runId);
   const job = await queues.queue('sync').getJob(jobId);
   if (!job) {
     await queues.add('sync', runPayload(run), { jobId });
-    return true;
+    return { revived: true, jobState: 'missing' };
   }
-  if (await job.isFailed()) {
+  const jobState = await job.getState();
+  const seen = { jobState, attemptsMade: job.attemptsMade, failedReason: job.failedReason };
+  if (jobState === 'failed') {
     await job.retry('failed');
-    return true;
+    return { revived: true, ...seen };
   }
-  return false;
+  if (jobState === 'completed') {
+    await job.remove();
+    await queues.add('sync', runPayload(run), { jobId });
+    return { revived: true, ...seen };
+  }
+  return { revived: false, ...seen };
 }
 
-/** Open runs without progress for `staleAfterMs` get a job again (reviveRun); the upkeep's rounds call this. */
-export async function reviveStaleRuns(sql: Sql, queues: Queues, staleAfterMs: number): Promise<number> {
-  let revived = 0;
-  for (const run of await staleOpenRuns(sql, staleAfterMs)) if (await reviveRun(queues, run)) revived++;
-  return revived;
+export interface StaleRun {
+  tenantId: TenantId;
+  runId: string;
+  stage: string | number | undefined;
+  updatedAt: string;
+  revived: boolean;
+  jobState: string;
+  attemptsMade?: number;
+  failedReason?: string;
+}
+
+/**
+ * Open runs without progress for `staleAfterMs` get a job again (reviveRun); the
+ * upkeep's rounds call this and log every one found, revived or not, with its job's
+ * state — a run left open names why it was not revived.
+ */
+export async function reviveStaleRuns(sql: Sql, queues: Queues, staleAfterMs: number): Promise<StaleRun[]> {
+  const found: StaleRun[] = [];
+  for (const run of await staleOpenRuns(sql, staleAfterMs)) {
+    const r = await reviveRun(queues, run);
+    found.push({
+      tenantId: run.tenantId,
+      runId: run.runId,
+      stage: run.progress.stage,
+      updatedAt: run.updatedAt,
+      ...r,
+    });
+  }
+  return found;
 }
 
 export interface WaitOptions {

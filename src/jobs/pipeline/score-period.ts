@@ -1,14 +1,16 @@
 // Scores a tenant's whole period in one pass (after a full sync, a full
 // recalculation, or when a period has no stored pass-1 rows yet): scoreUnranked over
 // every record, every partner's UnrankedResult stored, rankResults, results saved.
-// A fixed number of queries whatever the number of partners.
-import { rankResults, scoreUnranked, type UnrankedResult } from '../../core/index.js';
+// A fixed number of queries whatever the number of partners. The partners are scored
+// and ranked lazily, with the event loop given back between slices (yielding.ts).
+import { rankResultsLazily, scoreUnrankedLazily, type UnrankedResult } from '../../core/index.js';
 import type { TenantId } from '../../store/ids.js';
 import { saveResults } from '../../store/repos/pipeline-results.repo.js';
-import { saveUnranked } from '../../store/repos/unranked.repo.js';
+import { listUnranked, saveUnranked } from '../../store/repos/unranked.repo.js';
 import type { Sql } from '../../store/sql.js';
 import { type ActivePlan, type PipelineContext, sha256 } from './context.js';
 import { tenantInput } from './load-input.js';
+import { collectYielding } from './yielding.js';
 
 export interface PeriodScored {
   period: string;
@@ -24,15 +26,27 @@ export async function scorePeriod(
   period: string,
 ): Promise<PeriodScored> {
   const db = ctx.store.db;
+  const [clock] = await db.query<{ now: Date }>('select now() as now');
   const input = await tenantInput(db, tenantId, active.plan.currency);
-  const doc = scoreUnranked(active.plan, input, {
+  const doc = scoreUnrankedLazily(active.plan, input, {
     period,
     computedAt: ctx.now().toISOString(),
     sha256,
   });
-  await saveUnranked(db, tenantId, period, active.version, doc.partners);
-  const changed = await rankAndSave(db, tenantId, active, period, doc.partners);
-  return { period, partners: doc.partners.length, changed };
+  const partners = await collectYielding(doc.partners);
+  // Scoring yields, so recalculations of partners changed meanwhile (pushes) may save
+  // their rows first: those are newer than this input and are kept, and the period is
+  // ranked from the rows as stored.
+  await saveUnranked(db, tenantId, period, active.version, partners, clock!.now);
+  const stored = await listUnranked(db, tenantId, period, active.version);
+  const changed = await rankAndSave(
+    db,
+    tenantId,
+    active,
+    period,
+    stored.map((r) => r.unranked),
+  );
+  return { period, partners: partners.length, changed };
 }
 
 /** Pass 2: ranks the period's unranked rows and saves the results; returns the partners that changed. */
@@ -43,7 +57,7 @@ export async function rankAndSave(
   period: string,
   partners: UnrankedResult[],
 ): Promise<string[]> {
-  const results = rankResults(active.plan, partners, { sha256 });
+  const results = await collectYielding(rankResultsLazily(active.plan, partners, { sha256 }));
   return saveResults(
     db,
     tenantId,

@@ -20,6 +20,7 @@ import { applyDeals, deleteDeals, enqueueTouched, quarantine, Touched } from './
 import { activePlan, type PipelineContext } from './context.js';
 import { onCrmError, tenantGate } from './gate.js';
 import { syncEntitySince } from './incremental.js';
+import { jobLockCheck, LostLockError } from './job-lock.js';
 import { executeRun } from './run.js';
 import { requestRun } from './runs.service.js';
 
@@ -60,9 +61,14 @@ export async function processSync(ctx: PipelineContext, job: Job<Payload<'sync'>
     const run = await getRun(ctx.store.db, tenantId, runId);
     if (!run) throw new Error(`run ${runId} of tenant ${tenantId} does not exist`);
     if (run.status === 'done' || run.status === 'failed') return { runId, status: run.status };
-    return await executeRun(ctx, run, connector);
+    return await executeRun(ctx, run, connector, { jobLockHeld: jobLockCheck(ctx, job, token) });
   } catch (err) {
     if (err instanceof DelayedError) throw err;
+    // Another worker carries the run now: leave its row alone.
+    if (err instanceof LostLockError) {
+      ctx.logger.warn({ tenantId, runId, jobId: job.id, reason: err.message }, 'run stopped: job lock lost');
+      throw err;
+    }
     try {
       await onCrmError(ctx, job, token, tenantId, err);
     } catch (final) {

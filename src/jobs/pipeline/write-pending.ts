@@ -16,6 +16,7 @@ import {
 import { getPlanVersion } from '../../store/repos/plans.repo.js';
 import type { StoredResult } from '../../store/repos/results.repo.js';
 import { activePlan, currentPeriod, type PipelineContext } from './context.js';
+import { LostLockError } from './job-lock.js';
 
 export interface WriteReport {
   /** Records confirmed written. */
@@ -32,8 +33,18 @@ export interface WriteReport {
 }
 
 const PAGE = 1000;
-/** A write-back waits this long for another one of the same tenant before its job retries. */
-const WRITE_LOCK_WAIT_MS = 10 * 60_000;
+/**
+ * A write-back waits this long for another one of the same tenant; then its job moves
+ * itself to delayed and tries again later (gate.ts), so no worker slot sits blocked for
+ * long behind a slow write-back and a stuck one shows as a delayed job, not a silent wait.
+ */
+const WRITE_LOCK_WAIT_MS = 30_000;
+
+export interface WriteOptions {
+  onProgress?: (r: WriteReport) => Promise<void>;
+  /** Whether the job carrying this write-back still holds its lock (job-lock.ts); checked before each batch. */
+  jobLockHeld?: () => Promise<boolean>;
+}
 
 /**
  * One write-back per tenant at a time, across processes: two running side by side (a
@@ -46,18 +57,30 @@ export function writePending(
   ctx: PipelineContext,
   tenantId: TenantId,
   connector: CrmConnector,
-  opts: { onProgress?: (r: WriteReport) => Promise<void> } = {},
+  opts: WriteOptions = {},
 ): Promise<WriteReport> {
-  return ctx.locks.withLock(`writeback.${tenantId}`, () => writeUnlocked(ctx, tenantId, connector, opts), {
-    timeoutMs: WRITE_LOCK_WAIT_MS,
-  });
+  return ctx.locks.withLock(
+    `writeback.${tenantId}`,
+    (tenantLockHeld) => {
+      // Before each batch: the tenant lock and the job's lock still ours, or nothing more is sent.
+      const mayWrite = async () => {
+        if (!(await tenantLockHeld()))
+          throw new LostLockError(`tenant ${tenantId}: write-back lock lost (database session gone)`);
+        if (opts.jobLockHeld && !(await opts.jobLockHeld()))
+          throw new LostLockError(`tenant ${tenantId}: the job's lock was lost (taken over as stalled)`);
+      };
+      return writeUnlocked(ctx, tenantId, connector, opts, mayWrite);
+    },
+    { timeoutMs: WRITE_LOCK_WAIT_MS },
+  );
 }
 
 async function writeUnlocked(
   ctx: PipelineContext,
   tenantId: TenantId,
   connector: CrmConnector,
-  opts: { onProgress?: (r: WriteReport) => Promise<void> },
+  opts: WriteOptions,
+  mayWrite: () => Promise<void>,
 ): Promise<WriteReport> {
   const db = ctx.store.db;
   const report: WriteReport = {
@@ -124,6 +147,7 @@ async function writeUnlocked(
     };
     for (let batch of inBatches(toWrite, connector.limits.writeBatchSize)) {
       for (let round = 0; batch.length > 0; round++) {
+        await mayWrite();
         report.calls++;
         const outcomes = await connector.writeResults(batch);
         const sorted = sortOutcomes(batch, outcomes);

@@ -6,6 +6,7 @@ import type { TenantId } from '../../store/ids.js';
 import type { Payload } from '../queues.js';
 import type { PipelineContext } from './context.js';
 import { onCrmError, tenantGate } from './gate.js';
+import { jobLockCheck } from './job-lock.js';
 import { writePending } from './write-pending.js';
 
 export class WriteRetryError extends Error {}
@@ -16,7 +17,7 @@ export async function processWriteback(ctx: PipelineContext, job: Job<Payload<'w
   await tenantGate(ctx, job, token, tenant);
   let report: Awaited<ReturnType<typeof writePending>>;
   try {
-    report = await writePending(ctx, tenantId, connector);
+    report = await writePending(ctx, tenantId, connector, { jobLockHeld: jobLockCheck(ctx, job, token) });
   } catch (err) {
     return onCrmError(ctx, job, token, tenantId, err);
   }

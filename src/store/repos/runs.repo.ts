@@ -140,12 +140,47 @@ export async function finishRun(
   tenantId: TenantId,
   runId: string,
   outcome: { status: 'done' } | { status: 'failed'; error: string },
-): Promise<void> {
-  await sql.query(
+): Promise<boolean> {
+  // `done` only when nobody asked for a re-read meanwhile (askResync): in one statement,
+  // so a request that joins at the last moment is never lost. Returns whether it finished.
+  const rows = await sql.query(
     `update sync_runs set status = $3, error = $4, finished_at = now(), updated_at = now()
-     where tenant_id = $1 and run_id = $2`,
-    [tenantId, runId, outcome.status, outcome.status === 'failed' ? outcome.error : null],
+     where tenant_id = $1 and run_id = $2 and ($5 or not progress ? 'resync') returning run_id`,
+    [
+      tenantId,
+      runId,
+      outcome.status,
+      outcome.status === 'failed' ? outcome.error : null,
+      outcome.status === 'failed',
+    ],
   );
+  return rows.length > 0;
+}
+
+/**
+ * A full sync asked for while the tenant's full run has already begun reading the CRM
+ * joins that run but must not miss what changed since its pages were read: the run is
+ * marked to read everything again before it may finish. False when the run is no
+ * longer open (the caller creates a new one). A run still queued is joined as it is.
+ */
+export async function askResync(sql: Sql, tenantId: TenantId, runId: string): Promise<boolean> {
+  const rows = await sql.query(
+    `update sync_runs set progress = case when progress ? 'stage' then progress || '{"resync": 1}'::jsonb else progress end
+     where tenant_id = $1 and run_id = $2 and status in ('queued', 'running') returning run_id`,
+    [tenantId, runId],
+  );
+  return rows.length > 0;
+}
+
+/** Starts a run marked by askResync over from its first phase (counted in progress.resyncs). */
+export async function restartRun(sql: Sql, tenantId: TenantId, runId: string): Promise<Run | null> {
+  const rows = await sql.query<Row>(
+    `update sync_runs set progress = jsonb_build_object('resyncs', coalesce((progress->>'resyncs')::int, 0) + 1),
+       started_at = now(), updated_at = now()
+     where tenant_id = $1 and run_id = $2 returning *`,
+    [tenantId, runId],
+  );
+  return rows[0] ? toRun(rows[0]) : null;
 }
 
 /** Marks a failed attempt that will be retried (the run stays open). */

@@ -22,6 +22,11 @@ export async function saveUnranked(
   period: string,
   planVersion: number,
   items: UnrankedResult[],
+  /**
+   * A whole-period scoring's input was read at this (database) time: a row a
+   * recalculation saved after it holds newer facts and is kept.
+   */
+  inputReadAt?: Date,
 ): Promise<string[]> {
   if (items.length === 0) return [];
   const rows = items.map((u) => ({ p: u.result.partnerId, h: u.factsHash, u }));
@@ -30,10 +35,12 @@ export async function saveUnranked(
      select $1, x.p, $2, $3, x.h, x.u from jsonb_to_recordset($4::jsonb) as x(p text, h text, u jsonb)
      on conflict (tenant_id, period, partner_id) do update set plan_version = excluded.plan_version,
        facts_hash = excluded.facts_hash, unranked = excluded.unranked, computed_at = now()
-     where unranked_results.facts_hash <> excluded.facts_hash
-        or unranked_results.plan_version <> excluded.plan_version
+     where (unranked_results.facts_hash <> excluded.facts_hash
+        or unranked_results.plan_version <> excluded.plan_version)
+       and ($5::timestamptz is null or unranked_results.computed_at < $5::timestamptz
+        or unranked_results.plan_version <> excluded.plan_version)
      returning partner_id`,
-    [tenantId, period, planVersion, JSON.stringify(rows)],
+    [tenantId, period, planVersion, JSON.stringify(rows), inputReadAt ?? null],
   );
   return out.map((r) => r.partner_id);
 }

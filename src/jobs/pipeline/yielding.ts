@@ -1,0 +1,19 @@
+// CPU-bound loops of a job hand the event loop back every few milliseconds: BullMQ
+// renews a job's lock from a timer on that loop, so scoring thousands of partners in
+// one go on a busy machine outlived the lock — the job was taken over as stalled while
+// still running, and the run executed twice side by side.
+const SLICE_MS = 20;
+
+/** Reads `items` to an array, yielding to the event loop whenever a slice of `sliceMs` is used up. */
+export async function collectYielding<T>(items: Iterable<T>, sliceMs = SLICE_MS): Promise<T[]> {
+  const out: T[] = [];
+  let since = performance.now();
+  for (const item of items) {
+    out.push(item);
+    if (performance.now() - since >= sliceMs) {
+      await new Promise(setImmediate);
+      since = performance.now();
+    }
+  }
+  return out;
+}
