@@ -106,7 +106,7 @@ describe.each<StoreKind>(['pglite', 'postgres'])('recalculation dirty marks on %
     expect((await readDirtyPeriod(store.db, a, period, LONG)).every((m) => m.ready)).toBe(true);
   });
 
-  it('a partner marked by several passes (a burst) is also held until its latest change has settled', async () => {
+  it("a partner marked by several passes (a burst) is also held until the tenant's marks have settled", async () => {
     const period = '2028-Q1';
     const settle = { maxWaitMs: 60_000, settleMs: 60_000 };
     await markDirty(store.db, a, [{ partnerId: 'p6', period }]);
