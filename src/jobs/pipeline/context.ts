@@ -25,8 +25,8 @@ export interface PipelineTiming {
   recalcRecheckMs: number;
   /**
    * A partner marked by more than one sync pass since it was last scored is in a burst:
-   * it is also held until the tenant's syncs have marked nothing for this long, or its
-   * own latest change is 4 × this old (and within recalcMaxWaitMs).
+   * it is also held until the tenant's syncs have marked nothing for this long (within
+   * recalcMaxWaitMs).
    */
   recalcSettleMs: number;
   /** Rank awards of a period are re-evaluated once per window. */

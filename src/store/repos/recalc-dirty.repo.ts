@@ -44,16 +44,14 @@ export async function readDirtyPeriod(
   // A mark is held while an open row was received at or before its latest change (the
   // tenant's oldest open row is that old), and a mark that several passes touched (a
   // partner in a burst) also while the tenant's syncs are still marking changes: until
-  // no mark of the tenant is newer than `settleMs`, or its own latest change is 4 ×
-  // `settleMs` old (a partner no longer touched is not held by a stream of others).
+  // no mark of the tenant is newer than `settleMs`.
   const rows = await sql.query<{ partner_id: string; version: string; ready: boolean }>(
     `with o as (select min(received_at) as t from inbox
                 where tenant_id = $1 and status in ('pending', 'enqueued')),
           l as (select max(marked_at) as t from recalc_dirty where tenant_id = $1)
      select d.partner_id, d.version::text as version,
        ((o.t is null or o.t > d.marked_at)
-          and (d.version = 1 or l.t < now() - make_interval(secs => $4::double precision / 1000)
-               or d.marked_at < now() - make_interval(secs => 4 * $4::double precision / 1000))
+          and (d.version = 1 or l.t < now() - make_interval(secs => $4::double precision / 1000))
          or d.first_marked_at < now() - make_interval(secs => $3::double precision / 1000)) as ready
      from recalc_dirty d, o, l where d.tenant_id = $1 and d.period = $2`,
     [tenantId, period, wait.maxWaitMs, wait.settleMs],
