@@ -30,7 +30,7 @@ export interface ReconcileCounts {
   requeued: number;
   /** Rows whose enqueue failed this round (they stay open for the next). */
   failed: number;
-  /** Recalculations (stale dirty marks) handed to the queue again. */
+  /** Recalculation jobs (tenant-periods with stale dirty marks) handed to the queue again. */
   recalcs: number;
 }
 
@@ -69,9 +69,9 @@ export async function reconcileTenantInbox(
   let recalcs = 0;
   if (failed === 0) {
     const limit = opts.maxRowsPerTenant ?? RECONCILE_DEFAULTS.maxRowsPerTenant;
-    for (const m of await staleDirty(sql, tenantId, staleBefore, limit)) {
+    for (const period of await staleDirty(sql, tenantId, staleBefore, limit)) {
       try {
-        await enqueueRecalc({ queues, timing: DEFAULT_TIMING }, tenantId, m.partnerId, m.period);
+        await enqueueRecalc({ queues, timing: DEFAULT_TIMING }, tenantId, period);
         recalcs++;
       } catch {
         break; // the queue is down: next round

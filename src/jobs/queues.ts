@@ -23,8 +23,8 @@ export const JobPayloads = {
       runId: Id.optional(),
     })
     .strict(),
-  /** Score one partner for one period. */
-  recalc: z.object({ tenantId: TenantIdField, partnerId: Id, period: Period }).strict(),
+  /** Score every partner of a tenant's period that is marked dirty (recalc_dirty). */
+  recalc: z.object({ tenantId: TenantIdField, period: Period }).strict(),
   /** Re-evaluate rank-based awards of a tenant's period after a debounce. */
   rerank: z.object({ tenantId: TenantIdField, period: Period }).strict(),
   /** Write changed results back to the CRM. */

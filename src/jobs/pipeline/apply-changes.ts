@@ -165,7 +165,8 @@ export async function quarantine(
 }
 
 /**
- * Enqueues the recalculations (coalesced per partner-period). A period with frozen
+ * Marks the touched partner-periods dirty and enqueues their recalculation (one job
+ * per tenant-period); returns the number of partner-periods marked. A period with frozen
  * statements is never re-scored: its partners are recalculated in the open period,
  * where the core settles the difference as an adjustment.
  */
@@ -186,10 +187,11 @@ export async function enqueueTouched(
   for (const partnerId of touched.partnersNow) put(partnerId, current);
   // Marked before enqueueing: a job that finds no mark has nothing to do (recalc.worker.ts).
   await markDirty(ctx.store.db, tenantId, [...targets.values()]);
-  // The current period first: it is what the partner's CRM record shows. Other periods
-  // (a deal dated next quarter, history) wait behind it, so a push is never stuck
-  // behind a backlog of recalculations the CRM does not display.
-  for (const t of targets.values())
-    await enqueueRecalc(ctx, tenantId, t.partnerId, t.period, t.period === current ? 1 : 10);
+  // One job per period, which takes all of its marked partners. The current period
+  // first: it is what the partners' CRM records show. Other periods (a deal dated next
+  // quarter, history) wait behind it, so a push is never stuck behind a backlog of
+  // recalculations the CRM does not display.
+  for (const period of new Set([...targets.values()].map((t) => t.period)))
+    await enqueueRecalc(ctx, tenantId, period, period === current ? 1 : 10);
   return targets.size;
 }

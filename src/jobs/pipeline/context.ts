@@ -23,6 +23,12 @@ export interface PipelineTiming {
    */
   recalcMaxWaitMs: number;
   recalcRecheckMs: number;
+  /**
+   * A partner marked by more than one sync pass since it was last scored is in a burst:
+   * it is also held until the tenant's syncs have marked nothing for this long (within
+   * recalcMaxWaitMs).
+   */
+  recalcSettleMs: number;
   /** Rank awards of a period are re-evaluated once per window. */
   rerankDelayMs: number;
   /** Changed results of a tenant are written back together, once per window. */
@@ -38,6 +44,7 @@ export const DEFAULT_TIMING: PipelineTiming = {
   recalcDelayMs: 250,
   recalcMaxWaitMs: 60_000,
   recalcRecheckMs: 500,
+  recalcSettleMs: 1500,
   rerankDelayMs: 500,
   writebackDelayMs: 250,
   parkMs: 10 * 60_000,

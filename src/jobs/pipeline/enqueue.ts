@@ -6,24 +6,21 @@
 import type { TenantId } from '../../store/ids.js';
 import type { PipelineContext } from './context.js';
 
-/** Dedup ids are free text, but keep them to our `.`-separated id style. */
-const part = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, (c) => `~${c.charCodeAt(0).toString(16)}`);
-
 export async function enqueueRecalc(
   ctx: Pick<PipelineContext, 'queues' | 'timing'>,
   tenantId: TenantId,
-  partnerId: string,
   period: string,
   /** 1 (first) for the current period, which the CRM shows; higher for the rest. */
   priority = 1,
 ): Promise<void> {
+  // One job per tenant-period: it scores every partner marked dirty in it when it runs.
   await ctx.queues.add(
     'recalc',
-    { tenantId, partnerId, period },
+    { tenantId, period },
     {
       delay: ctx.timing.recalcDelayMs,
       priority,
-      deduplication: { id: `recalc.${tenantId}.${part(partnerId)}.${period}`, keepLastIfActive: true },
+      deduplication: { id: `recalc.${tenantId}.${period}`, keepLastIfActive: true },
     },
   );
 }

@@ -1,5 +1,5 @@
-// The core's input for one partner and for a whole tenant (docs/pipeline.md,
-// "Input for one partner"). One partner's input must give the same UnrankedResult
+// The core's input for some partners and for a whole tenant (docs/pipeline.md,
+// "Input for one partner"). A partner's input must give the same UnrankedResult
 // as a whole-tenant run, so besides the partner's own won deals it carries every
 // won deal on the accounts those deals touch (the core decides "first won deal
 // ever" per account from them) and the partners those deals credit.
@@ -10,18 +10,23 @@ import { getRates } from '../../store/repos/rates.repo.js';
 import { loadTenantRecords } from '../../store/repos/records.repo.js';
 import type { Sql } from '../../store/sql.js';
 
-export async function partnerInput(
+/** The input for these partners (a recalculation batch); each one's result equals a whole-tenant run's. */
+export async function partnersInput(
   sql: Sql,
   tenantId: TenantId,
-  partnerId: string,
+  partnerIds: string[],
   currency: string,
 ): Promise<Input> {
-  // Won deals credited to the partner (directly or through a split), then every won
-  // deal on the accounts they touch (first-won facts), in two set queries.
+  // Won deals credited to the partners (directly or through a split), then every won
+  // deal on the accounts they touch (first-won facts), in two set queries. The union of
+  // several partners' inputs is still right for each: the extra deals are on other
+  // accounts or credited to other partners, which a partner's result does not read.
   const own = await sql.query<{ record: Input['deals'][number]; account_id: string | null }>(
     `select record, account_id from deals where tenant_id = $1 and deleted_at is null and status = 'won'
-       and (partner_id = $2 or record->'splits' @> jsonb_build_array(jsonb_build_object('partnerId', $2::text)))`,
-    [tenantId, partnerId],
+       and (partner_id = any($2::text[]) or exists (
+         select 1 from jsonb_array_elements(coalesce(record->'splits', '[]'::jsonb)) s
+         where s->>'partnerId' = any($2::text[])))`,
+    [tenantId, partnerIds],
   );
   const accountIds = [...new Set(own.map((r) => r.account_id).filter((a): a is string => !!a))];
   const onAccounts =
@@ -35,15 +40,15 @@ export async function partnerInput(
   const deals = new Map(own.map((r) => [r.record.id, r.record]));
   for (const r of onAccounts) deals.set(r.record.id, r.record);
 
-  const partnerIds = new Set([partnerId]);
+  const credited = new Set(partnerIds);
   for (const d of deals.values()) {
-    if (d.partnerId) partnerIds.add(d.partnerId);
-    for (const s of d.splits ?? []) partnerIds.add(s.partnerId);
+    if (d.partnerId) credited.add(d.partnerId);
+    for (const s of d.splits ?? []) credited.add(s.partnerId);
   }
   const [partners, accounts, statements, rates] = await Promise.all([
     sql.query<{ record: Partner }>(
       `select record from partners where tenant_id = $1 and partner_id = any($2::text[]) and deleted_at is null`,
-      [tenantId, [...partnerIds]],
+      [tenantId, [...credited]],
     ),
     accountIds.length === 0
       ? Promise.resolve([])
@@ -51,7 +56,7 @@ export async function partnerInput(
           `select record from accounts where tenant_id = $1 and account_id = any($2::text[]) and deleted_at is null`,
           [tenantId, accountIds],
         ),
-    statementsInput(sql, tenantId, partnerId),
+    statementsInput(sql, tenantId, partnerIds),
     getRates(sql, tenantId, currency),
   ]);
   return {

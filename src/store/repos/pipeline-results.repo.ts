@@ -110,12 +110,13 @@ export async function countWriteback(sql: Sql, tenantId: TenantId): Promise<Reco
 export async function statementsInput(
   sql: Sql,
   tenantId: TenantId,
-  partnerId?: string,
+  /** Only these partners' statements (all when omitted). */
+  partnerIds?: string[],
 ): Promise<CoreStatement[]> {
   const rows = await sql.query<{ partner_id: string; period: string; payout: string }>(
     `select partner_id, period, payout::text as payout from statements
-     where tenant_id = $1 and ($2::text is null or partner_id = $2) order by partner_id, period`,
-    [tenantId, partnerId ?? null],
+     where tenant_id = $1 and ($2::text[] is null or partner_id = any($2::text[])) order by partner_id, period`,
+    [tenantId, partnerIds ?? null],
   );
   return rows.map((r) => ({ partnerId: r.partner_id, period: r.period, payout: r.payout }));
 }

@@ -1,15 +1,21 @@
 // Partner-periods waiting for a recalculation, with a version per change. The queue
-// job is only the wake-up call; this table says whether there is anything to do, so
-// jobs that BullMQ runs twice (a re-add while active, a retry) cost one indexed read.
+// job (one per tenant-period) is only the wake-up call; this table says which partners
+// to score, so jobs that BullMQ runs twice (a re-add while active, a retry) cost one
+// indexed read.
 import type { TenantId } from '../ids.js';
 import type { Sql } from '../sql.js';
 
 export interface DirtyMark {
+  partnerId: string;
+  /** The version read (the mark is cleared only if it is still this one). */
   version: string;
-  /** Push rows received before the latest change are still unsynced: more changes may follow. */
-  syncBehind: boolean;
-  /** The oldest unscored change has waited longer than the caller allows. */
-  overdue: boolean;
+  /**
+   * No push row received before the partner's latest change is still unsynced, and for
+   * a partner touched by several passes, the tenant's syncs have marked nothing for a
+   * while (a burst that may touch it again is over); or the oldest unscored change has
+   * waited longer than the caller allows.
+   */
+  ready: boolean;
 }
 
 /** Marks the partner-periods changed now (one statement for a whole sync pass; repeats count once). */
@@ -28,56 +34,66 @@ export async function markDirty(
   );
 }
 
-/** The partner-period's mark, or null when nothing is waiting (an earlier run covered it). */
-export async function readDirty(
+/** Every partner of the tenant's period marked dirty (none: an earlier run covered them). */
+export async function readDirtyPeriod(
   sql: Sql,
   tenantId: TenantId,
-  partnerId: string,
   period: string,
-  maxWaitMs: number,
-): Promise<DirtyMark | null> {
-  const rows = await sql.query<{ version: string; sync_behind: boolean; overdue: boolean }>(
-    `select d.version::text as version,
-       exists (select 1 from inbox i where i.tenant_id = d.tenant_id
-                 and i.status in ('pending', 'enqueued') and i.received_at <= d.marked_at) as sync_behind,
-       d.first_marked_at < now() - make_interval(secs => $4::double precision / 1000) as overdue
-     from recalc_dirty d where d.tenant_id = $1 and d.partner_id = $2 and d.period = $3`,
-    [tenantId, partnerId, period, maxWaitMs],
+  wait: { maxWaitMs: number; settleMs: number },
+): Promise<DirtyMark[]> {
+  // A mark is held while an open row was received at or before its latest change (the
+  // tenant's oldest open row is that old), and a mark that several passes touched (a
+  // partner in a burst) also while the tenant's syncs are still marking changes: until
+  // no mark of the tenant is newer than `settleMs`.
+  const rows = await sql.query<{ partner_id: string; version: string; ready: boolean }>(
+    `with o as (select min(received_at) as t from inbox
+                where tenant_id = $1 and status in ('pending', 'enqueued')),
+          l as (select max(marked_at) as t from recalc_dirty where tenant_id = $1)
+     select d.partner_id, d.version::text as version,
+       ((o.t is null or o.t > d.marked_at)
+          and (d.version = 1 or l.t < now() - make_interval(secs => $4::double precision / 1000))
+         or d.first_marked_at < now() - make_interval(secs => $3::double precision / 1000)) as ready
+     from recalc_dirty d, o, l where d.tenant_id = $1 and d.period = $2`,
+    [tenantId, period, wait.maxWaitMs, wait.settleMs],
   );
-  const r = rows[0];
-  return r ? { version: r.version, syncBehind: r.sync_behind, overdue: r.overdue } : null;
-}
-
-/** Clears the mark if no change came after `version`; returns false when one did (it keeps its run). */
-export async function clearDirty(
-  sql: Sql,
-  tenantId: TenantId,
-  partnerId: string,
-  period: string,
-  version: string,
-): Promise<boolean> {
-  const rows = await sql.query(
-    `delete from recalc_dirty where tenant_id = $1 and partner_id = $2 and period = $3 and version = $4::bigint
-     returning 1`,
-    [tenantId, partnerId, period, version],
-  );
-  return rows.length > 0;
+  return rows.map((r) => ({ partnerId: r.partner_id, version: r.version, ready: r.ready }));
 }
 
 /**
- * Marks whose latest change is older than `before`: their job should long have run, so
- * it may have been lost with the queue (a flushed Redis); the reconciler wakes them again.
+ * Clears each mark whose version is still the one read; a mark changed since keeps its
+ * row (and its run). Returns the number cleared.
+ */
+export async function clearDirty(
+  sql: Sql,
+  tenantId: TenantId,
+  period: string,
+  marks: { partnerId: string; version: string }[],
+): Promise<number> {
+  if (marks.length === 0) return 0;
+  const rows = await sql.query(
+    `delete from recalc_dirty d using jsonb_to_recordset($3::jsonb) as x(p text, v text)
+     where d.tenant_id = $1 and d.period = $2 and d.partner_id = x.p and d.version = x.v::bigint
+     returning 1`,
+    [tenantId, period, JSON.stringify(marks.map((m) => ({ p: m.partnerId, v: m.version })))],
+  );
+  return rows.length;
+}
+
+/**
+ * Periods with a mark whose latest change is older than `before`: their job should long
+ * have run, so it may have been lost with the queue (a flushed Redis); the reconciler
+ * wakes them again.
  */
 export async function staleDirty(
   sql: Sql,
   tenantId: TenantId,
   before: Date,
   limit: number,
-): Promise<{ partnerId: string; period: string }[]> {
-  const rows = await sql.query<{ partner_id: string; period: string }>(
-    `select partner_id, period from recalc_dirty where tenant_id = $1 and marked_at < $2
-     order by marked_at limit $3`,
+): Promise<string[]> {
+  const rows = await sql.query<{ period: string }>(
+    `select period from recalc_dirty where tenant_id = $1 and marked_at < $2
+     group by period order by min(marked_at) limit $3`,
     [tenantId, before, limit],
   );
-  return rows.map((r) => ({ partnerId: r.partner_id, period: r.period }));
+  return rows.map((r) => r.period);
 }
