@@ -17,7 +17,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, normalize, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   type FxiaokeSandbox,
@@ -28,6 +28,7 @@ import { ZohoSandbox } from '../connectors/zoho/sandbox/sandbox.server.js';
 import { signProof } from '../connectors/zoho/zoho.widget.js';
 import { main as cli } from '../src/cli.js';
 import { loadConfig } from '../src/config.js';
+import { contentTypeOf } from '../src/lib/content-types.js';
 import { createLogger } from '../src/log.js';
 import { startRuntime } from '../src/main.js';
 import { fxiaokeAdminSettings, fxiaokeTenantAdd, zohoTenantAdd } from '../test/acceptance/sandbox-admin.js';
@@ -167,12 +168,6 @@ fx.push.callback = { url: fxTenant.webhookUrl, aesKey, enterpriseAccount: SANDBO
 say(`Fxiaoke tenant ${fxTenant.id}: connected, synced and written back; callback on`);
 
 // --- The CRM stand-in origin.
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-};
 const widgetsRoot = join(REPO, 'dist', 'widgets');
 const json = (res: ServerResponse, status: number, body: unknown) => {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
@@ -261,7 +256,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   try {
     const body = await readFile(file);
     res.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-type': contentTypeOf(file) ?? 'application/octet-stream',
       'cache-control': 'no-store',
     });
     res.end(body);

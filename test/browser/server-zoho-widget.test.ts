@@ -8,11 +8,12 @@ import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signProof } from '../../connectors/zoho/zoho.widget.js';
 import { ADMIN_PREFIX } from '../../src/http/app.js';
+import { contentTypeOf } from '../../src/lib/content-types.js';
 import { createAdminKey } from '../../src/store/repos/admin-keys.repo.js';
 import { type Harness as AppHarness, harness } from '../http/harness.js';
 import { NOW, type SeededTenant, seedTenant } from '../http/widget.fixture.js';
@@ -36,12 +37,6 @@ let root = '';
 let secret = '';
 /** What the stand-in Zoho signs the session function's proof with (the tenant's, or a wrong one). */
 let signWith = () => secret;
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-};
 
 beforeAll(async () => {
   root = await buildWidgetsToTemp();
@@ -72,7 +67,7 @@ beforeAll(async () => {
     if (!file.startsWith(root + sep) || !/^\/(host|assets)\//.test(path)) return json(404, {});
     readFile(file).then(
       (body) => {
-        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+        res.writeHead(200, { 'content-type': contentTypeOf(file) ?? 'application/octet-stream' });
         res.end(body);
       },
       () => json(404, {}),

@@ -12,6 +12,7 @@ import { toResultFields } from '../../connectors/result-fields.js';
 import { parseZohoSettings } from '../../connectors/zoho/zoho.settings.js';
 import { toZohoRecord } from '../../connectors/zoho/zoho.write.js';
 import type { ResultsDocument } from '../../src/core/index.js';
+import { contentTypeOf } from '../../src/lib/content-types.js';
 import { buildPayload } from '../shared/fixture.data.js';
 import { WidgetDataError } from '../shared/types.js';
 import { DEMO_NOW, loadDemo, REPO } from './demo-data.js';
@@ -35,15 +36,6 @@ export interface DevServer {
   setCrmDown(down: boolean): void;
   close(): Promise<void>;
 }
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
 
 function send(
   res: ServerResponse,
@@ -152,7 +144,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     try {
       const body = await readFile(file);
       const headers: Record<string, string> = {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-type': contentTypeOf(file) ?? 'application/octet-stream',
         'cache-control': 'no-store',
       };
       if (extname(file) === '.html' && /^\/(zoho|fxiaoke)\//.test(path)) {

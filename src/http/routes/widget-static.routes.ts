@@ -5,21 +5,11 @@
 // including the admin console's pages (/widgets/admin/, reached from GET /admin), which hold
 // an admin key and get a same-origin policy that no one may frame.
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { contentTypeOf } from '../../lib/content-types.js';
 import { widgetCsp } from '../../widget-api/embedding.js';
 import { ApiError } from '../errors.js';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /** Headers that make a response frameable by the CRMs (widget pages and the sign-in steps). */
 export function widgetFrameHeaders(reply: FastifyReply, frameAncestors: readonly string[]): FastifyReply {
@@ -66,7 +56,7 @@ export const widgetStaticRoutes =
       const info = await stat(file).catch(() => null);
       if (!info?.isFile()) throw missing();
       const body = await readFile(file);
-      const type = TYPES[extname(file)] ?? 'application/octet-stream';
+      const type = contentTypeOf(file) ?? 'application/octet-stream';
       if (decoded.startsWith(ADMIN_DIR)) {
         reply.header('content-security-policy', ADMIN_CONSOLE_CSP).header('x-frame-options', 'DENY');
       } else widgetFrameHeaders(reply, deps.frameAncestors);

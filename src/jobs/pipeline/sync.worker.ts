@@ -13,7 +13,7 @@ import { DelayedError, UnrecoverableError } from 'bullmq';
 import { type CrmConnector, CrmError } from '../../../connectors/contract.js';
 import type { TenantId } from '../../store/ids.js';
 import { getInboxRows, type InboxRow, markInbox, openInbox } from '../../store/repos/inbox.repo.js';
-import { createRun, finishRun, getRun, noteRunError } from '../../store/repos/runs.repo.js';
+import { finishRun, getRun, noteRunError } from '../../store/repos/runs.repo.js';
 import { getSyncStates } from '../../store/repos/settings.repo.js';
 import type { Payload } from '../queues.js';
 import { applyDeals, deleteDeals, enqueueTouched, quarantine, Touched } from './apply-changes.js';
