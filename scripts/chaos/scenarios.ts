@@ -26,6 +26,16 @@ export async function problems(c: Cluster, period?: string): Promise<string[]> {
   const out: string[] = [];
   if (check.mismatched.length) out.push(`${check.mismatched.length} partners' CRM values differ`);
   if (check.storedDiffer.length) out.push(`${check.storedDiffer.length} stored results differ`);
+  if (check.samples.length) {
+    // Marks left behind would mean a recalculation that never ran (the idle check cannot see them).
+    const dirty = await c.store.db.query<{ period: string; n: string }>(
+      'select period, count(*)::text as n from recalc_dirty where tenant_id = $1 group by period',
+      [c.tenantId],
+    );
+    process.stderr.write(
+      `chaos: differing results, first few (dirty marks left: ${JSON.stringify(dirty)}):\n${check.samples.join('\n')}\n`,
+    );
+  }
   if (check.duplicateAdjustments.length)
     out.push(`${check.duplicateAdjustments.length} partners with a duplicated adjustment`);
   const died = c.processes.filter((p) => p.child.exitCode !== null);

@@ -11,7 +11,7 @@ import { listUnranked } from '../../store/repos/unranked.repo.js';
 import type { Payload } from '../queues.js';
 import { activePlan, isRepeat, type PipelineContext } from './context.js';
 import { enqueueWriteback } from './enqueue.js';
-import { rankAndSave, scorePeriod } from './score-period.js';
+import { rankStored, scorePeriod } from './score-period.js';
 
 export async function processRerank(ctx: PipelineContext, job: Job<Payload<'rerank'>>) {
   const { period } = job.data;
@@ -26,13 +26,7 @@ export async function processRerank(ctx: PipelineContext, job: Job<Payload<'rera
   if (rows.length < live) {
     changed = (await scorePeriod(ctx, tenantId, active, period)).changed;
   } else {
-    changed = await rankAndSave(
-      db,
-      tenantId,
-      active,
-      period,
-      rows.map((r) => r.unranked),
-    );
+    changed = await rankStored(ctx, tenantId, active, period);
   }
   if (changed.length > 0 || isRepeat(job)) await enqueueWriteback(ctx, tenantId);
   return { ranked: rows.length, changed: changed.length };

@@ -65,6 +65,8 @@ export interface CrmCheck {
   /** Partners with two adjustments for one earlier period. */
   duplicateAdjustments: string[];
   adjustments: number;
+  /** For the first few differing partners: which top-level result fields differ, stored vs from scratch. */
+  samples: string[];
 }
 
 export interface Cluster {
@@ -161,6 +163,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       storedDiffer: [],
       duplicateAdjustments: [],
       adjustments: 0,
+      samples: [],
     };
     const accounts = sb.org.module('Accounts')!.records;
     for (const r of doc.results) {
@@ -169,7 +172,10 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       if (details?.inputsHash !== r.inputsHash || rec?.Incentive_Tier !== r.tier)
         out.mismatched.push(r.partnerId);
       const mine = stored.get(r.partnerId)?.result as PartnerResult | undefined;
-      if (canonicalJson(mine) !== canonicalJson(r)) out.storedDiffer.push(r.partnerId);
+      if (canonicalJson(mine) !== canonicalJson(r)) {
+        out.storedDiffer.push(r.partnerId);
+        if (out.samples.length < 3) out.samples.push(resultDiff(r.partnerId, mine, r));
+      }
       const periods = (mine?.payout.adjustments ?? []).map((a) => a.period);
       out.adjustments += periods.length;
       if (new Set(periods).size !== periods.length) out.duplicateAdjustments.push(r.partnerId);
@@ -212,4 +218,18 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** What differs between a stored and a from-scratch result, briefly: one line per differing top-level field. */
+function resultDiff(partnerId: string, stored: PartnerResult | undefined, fresh: PartnerResult): string {
+  if (!stored) return `${partnerId}: no stored result`;
+  const cut = (v: unknown) => {
+    const t = canonicalJson(v) ?? 'undefined';
+    return t.length > 160 ? `${t.slice(0, 160)}…` : t;
+  };
+  const keys = new Set([...Object.keys(stored), ...Object.keys(fresh)]) as Set<keyof PartnerResult>;
+  const lines = [...keys]
+    .filter((k) => canonicalJson(stored[k]) !== canonicalJson(fresh[k]))
+    .map((k) => `  ${String(k)}: stored ${cut(stored[k])} | from scratch ${cut(fresh[k])}`);
+  return `${partnerId}:\n${lines.join('\n')}`;
 }
