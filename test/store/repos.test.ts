@@ -124,6 +124,26 @@ describe.each<StoreKind>(['pglite', 'postgres'])('store repositories on %s', (ki
     expect((await loadTenantRecords(store.db, b)).deals[0]!.amount).toBe('999');
   });
 
+  it('never replaces a live record with a version the CRM modified earlier', async () => {
+    const at = (d: ReturnType<typeof deal>, modifiedAt: string) => ({ ...d, modifiedAt });
+    await upsertDeals(store.db, a, [at(deal('DV', 'P1', '10'), '2027-03-01T10:00:05Z')]);
+    // A full sync's snapshot page read before that change arrives after it: ignored.
+    expect(await upsertDeals(store.db, a, [at(deal('DV', 'P2', '1'), '2027-03-01T10:00:00Z')])).toEqual([]);
+    let stored = (await loadTenantRecords(store.db, a)).deals.find((d) => d.id === 'DV')!;
+    expect([stored.partnerId, stored.amount]).toEqual(['P1', '10']);
+    // The same second replaces (Zoho stamps whole seconds), and so does a later one.
+    await upsertDeals(store.db, a, [at(deal('DV', 'P1', '11'), '2027-03-01T10:00:05Z')]);
+    await upsertDeals(store.db, a, [at(deal('DV', 'P1', '12'), '2027-03-01T10:00:09Z')]);
+    stored = (await loadTenantRecords(store.db, a)).deals.find((d) => d.id === 'DV')!;
+    expect(stored.amount).toBe('12');
+    // A soft-deleted record comes back with whatever version is read (a restore may keep its old time).
+    await softDelete(store.db, a, 'deal', ['DV'], new Date());
+    await upsertDeals(store.db, a, [at(deal('DV', 'P1', '9'), '2027-03-01T09:00:00Z')]);
+    stored = (await loadTenantRecords(store.db, a)).deals.find((d) => d.id === 'DV')!;
+    expect(stored.amount).toBe('9');
+    await softDelete(store.db, a, 'deal', ['DV'], new Date());
+  });
+
   it('dedupes inbox events per tenant and event key', async () => {
     const ev = { eventKey: 'evt-1', entity: 'deal', operation: 'upsert', recordIds: ['D1'] };
     expect(await recordInbox(store.db, a, [ev, ev])).toHaveLength(1);

@@ -76,9 +76,12 @@ export async function applyDeals(
     tenantId,
     items.map((i) => i.record.id),
   );
-  await upsertDeals(db, tenantId, items);
+  // A version older than the stored one is not applied (records.repo.ts): no change to note.
+  const applied = new Set((await upsertDeals(db, tenantId, items)).map((c) => c.dealId));
   const accounts = new Set<string>();
-  for (const i of items) noteDealChange(touched, plan, before.get(i.record.id) ?? null, i.record, accounts);
+  for (const i of items)
+    if (applied.has(i.record.id))
+      noteDealChange(touched, plan, before.get(i.record.id) ?? null, i.record, accounts);
   for (const p of await partnersOnAccounts(db, tenantId, [...accounts])) touched.partnersNow.add(p);
 }
 

@@ -1,6 +1,11 @@
 // Synced CRM records: partners, accounts, deals. Normalized columns for queries,
 // the normalized record (jsonb) for scoring, the CRM's raw record for audit and
 // re-mapping, the CRM modified time (delta-sync cursor) and a soft delete.
+// A live row is never replaced by a version the CRM modified earlier: a full sync's
+// pages (Zoho's Bulk Read is a snapshot taken when its job starts) can arrive after a
+// push already stored a newer version of the same record, and would otherwise leave
+// the stale one until the next incremental sync. Equal times still replace (Zoho's
+// modified time has whole seconds; the read that comes later is the likelier newer).
 import type { Account, Deal, Partner } from '../../core/index.js';
 import type { TenantId } from '../ids.js';
 import type { Sql } from '../sql.js';
@@ -39,6 +44,8 @@ export async function upsertPartners(sql: Sql, tenantId: TenantId, items: Synced
      on conflict (tenant_id, partner_id) do update set name = excluded.name, level = excluded.level,
        region = excluded.region, record = excluded.record, raw = excluded.raw,
        crm_modified_at = excluded.crm_modified_at, deleted_at = null, synced_at = now()
+     where partners.deleted_at is not null or partners.crm_modified_at is null or excluded.crm_modified_at is null
+        or excluded.crm_modified_at >= partners.crm_modified_at
      returning partner_id`,
     [tenantId, JSON.stringify(rows)],
   );
@@ -62,6 +69,8 @@ export async function upsertAccounts(sql: Sql, tenantId: TenantId, items: Synced
      on conflict (tenant_id, account_id) do update set partner_id = excluded.partner_id, name = excluded.name,
        record = excluded.record, raw = excluded.raw, crm_modified_at = excluded.crm_modified_at,
        deleted_at = null, synced_at = now()
+     where accounts.deleted_at is not null or accounts.crm_modified_at is null or excluded.crm_modified_at is null
+        or excluded.crm_modified_at >= accounts.crm_modified_at
      returning account_id`,
     [tenantId, JSON.stringify(rows)],
   );
@@ -107,7 +116,7 @@ export async function upsertDeals(
       [tenantId, rows.map((r) => r.id)],
     );
     const old = new Map(before.map((r) => [r.deal_id, r]));
-    await tx.query(
+    const written = await tx.query<{ deal_id: string }>(
       `insert into deals (tenant_id, deal_id, partner_id, account_id, name, status, amount, currency, closed_at,
                           record, raw, crm_modified_at, deleted_at, synced_at)
        select $1, x.id, x.partner, x.account, x.name, x.status, x.amount::numeric, x.currency, x.closed,
@@ -118,16 +127,22 @@ export async function upsertDeals(
          account_id = excluded.account_id, name = excluded.name, status = excluded.status,
          amount = excluded.amount, currency = excluded.currency, closed_at = excluded.closed_at,
          record = excluded.record, raw = excluded.raw, crm_modified_at = excluded.crm_modified_at,
-         deleted_at = null, synced_at = now()`,
+         deleted_at = null, synced_at = now()
+       where deals.deleted_at is not null or deals.crm_modified_at is null or excluded.crm_modified_at is null
+          or excluded.crm_modified_at >= deals.crm_modified_at
+       returning deal_id`,
       [tenantId, JSON.stringify(rows)],
     );
-    return rows.map((r) => ({
-      dealId: r.id,
-      oldPartnerId: old.get(r.id)?.partner_id ?? null,
-      oldClosedAt: old.get(r.id)?.closed_at ?? null,
-      newPartnerId: r.partner,
-      newClosedAt: r.closed,
-    }));
+    const applied = new Set(written.map((w) => w.deal_id));
+    return rows
+      .filter((r) => applied.has(r.id))
+      .map((r) => ({
+        dealId: r.id,
+        oldPartnerId: old.get(r.id)?.partner_id ?? null,
+        oldClosedAt: old.get(r.id)?.closed_at ?? null,
+        newPartnerId: r.partner,
+        newClosedAt: r.closed,
+      }));
   });
 }
 
