@@ -63,6 +63,39 @@ export async function recordInbox(sql: Sql, tenantId: TenantId, events: InboxEve
   return rows.map(toRow);
 }
 
+/** The id and event key of a row recordInboxKeys created. */
+export interface RecordedKey {
+  id: string;
+  eventKey: string;
+}
+
+/**
+ * recordInbox for the push route: the same insert, returning only what the route uses
+ * (the new rows' ids and event keys), so a burst's answer is not parsed column by column.
+ */
+export async function recordInboxKeys(
+  sql: Sql,
+  tenantId: TenantId,
+  events: InboxEvent[],
+): Promise<RecordedKey[]> {
+  if (events.length === 0) return [];
+  const rows = await sql.query<{ id: string; event_key: string }>(
+    `insert into inbox (tenant_id, event_key, entity, operation, record_ids)
+     select $1, x.key, x.entity, x.operation, x.ids
+     from jsonb_to_recordset($2::jsonb) as x(key text, entity text, operation text, ids jsonb)
+     on conflict (tenant_id, event_key) do nothing
+     returning id, event_key`,
+    [
+      tenantId,
+      JSON.stringify(
+        events.map((e) => ({ key: e.eventKey, entity: e.entity, operation: e.operation, ids: e.recordIds })),
+      ),
+    ],
+    { name: 'inbox-record-keys' },
+  );
+  return rows.map((r) => ({ id: r.id, eventKey: r.event_key }));
+}
+
 export async function markInbox(
   sql: Sql,
   tenantId: TenantId,
@@ -124,6 +157,7 @@ export async function markEnqueued(sql: Sql, tenantId: TenantId, ids: string[]):
     `update inbox set status = 'enqueued', attempts = attempts + 1, updated_at = now()
      where tenant_id = $1 and id = any($2::bigint[]) and status in ('pending', 'enqueued') returning id`,
     [tenantId, ids],
+    { name: 'inbox-mark-enqueued' },
   );
   return rows.length;
 }
