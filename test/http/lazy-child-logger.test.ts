@@ -14,10 +14,11 @@ function sinkLogger(level: 'warn' | 'debug') {
   const logger = createLogger(level, sink) as unknown as FastifyBaseLogger;
   const child = (bindings: Record<string, unknown>) =>
     lazyChildLogger.call(null, logger, bindings, {}, {} as never);
-  return {
-    lines: async () => (await new Promise((r) => setImmediate(r)), lines.map((l) => JSON.parse(l))),
-    child,
+  const written = async () => {
+    await new Promise((r) => setImmediate(r));
+    return lines.map((l) => JSON.parse(l));
   };
+  return { lines: written, child };
 }
 
 describe('lazyChildLogger', () => {
