@@ -7,12 +7,6 @@ export interface Sql {
   query<T extends Record<string, unknown> = Record<string, unknown>>(
     text: string,
     params?: readonly unknown[],
-    /**
-     * `name`: a prepared statement (parsed and planned once per connection, then only
-     * bound and run) for hot statements whose text never changes, such as the push
-     * route's inbox insert; the same name must always go with the same text.
-     */
-    opts?: { name?: string },
   ): Promise<T[]>;
   /**
    * Runs `fn` in one transaction (commit on success, rollback on throw).
@@ -39,14 +33,8 @@ export interface Database extends Sql {
 type Queryable = pg.Pool | pg.PoolClient;
 
 function runner(q: Queryable) {
-  return async <T extends Record<string, unknown>>(
-    text: string,
-    params?: readonly unknown[],
-    opts?: { name?: string },
-  ) => {
-    const result = opts?.name
-      ? await q.query<T>({ name: opts.name, text, values: params as unknown[] | undefined })
-      : await q.query<T>(text, params as unknown[] | undefined);
+  return async <T extends Record<string, unknown>>(text: string, params?: readonly unknown[]) => {
+    const result = await q.query<T>(text, params as unknown[] | undefined);
     return result.rows;
   };
 }

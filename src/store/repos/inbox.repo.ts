@@ -91,7 +91,6 @@ export async function recordInboxKeys(
         events.map((e) => ({ key: e.eventKey, entity: e.entity, operation: e.operation, ids: e.recordIds })),
       ),
     ],
-    { name: 'inbox-record-keys' },
   );
   return rows.map((r) => ({ id: r.id, eventKey: r.event_key }));
 }
@@ -153,11 +152,15 @@ export async function inboxCounts(sql: Sql, tenantId: TenantId): Promise<Record<
  */
 export async function markEnqueued(sql: Sql, tenantId: TenantId, ids: string[]): Promise<number> {
   if (ids.length === 0) return 0;
+  // `not in ('done', 'failed')` is `in ('pending', 'enqueued')` (the column's check allows
+  // only these four), written so the planner cannot use the partial index inbox_open: on a
+  // table not yet analyzed it did, and scanned every open row of the tenant per call
+  // (21 ms at 30,000 open rows against 0.2 ms by the primary key; during a push burst
+  // with the worker behind, the open rows are exactly what grows).
   const rows = await sql.query(
     `update inbox set status = 'enqueued', attempts = attempts + 1, updated_at = now()
-     where tenant_id = $1 and id = any($2::bigint[]) and status in ('pending', 'enqueued') returning id`,
+     where tenant_id = $1 and id = any($2::bigint[]) and status not in ('done', 'failed') returning id`,
     [tenantId, ids],
-    { name: 'inbox-mark-enqueued' },
   );
   return rows.length;
 }
