@@ -139,7 +139,7 @@ try {
       value:
         `${a.latency.p50.toFixed(1)} / ${a.latency.p95.toFixed(1)} / ${a.latency.p99.toFixed(1)} / ${f0(a.latency.max)} ms; ` +
         `${f0(a.ackRate)} acks/s; ${a.acked} of ${a.sent} acknowledged, ${a.inboxRows} inbox rows; ` +
-        `generator lag p99 ${f0(a.lag.p99)} ms; API CPU ${cpuPerPush} ms per push, peak RSS ${a.apiPeakRssMb} MB${backlog}`,
+        `generator lag p99 ${f0(a.lag.p99)} ms, CPU ${a.cpuMsPerRequest.toFixed(2)} ms per push, ${a.connections} connections; API CPU ${cpuPerPush} ms per push, peak RSS ${a.apiPeakRssMb} MB${backlog}`,
       goal: 'p99 < 50 ms',
       met: a.failed === 0 && a.latency.p99 < 50,
       setup: `genuine watch callbacks over HTTP keep-alive from a child process, ${run.ack.seconds} s measured after ${run.ack.warmupSeconds} s warm-up; \`serve --role api\` alone (worker stopped); PostgreSQL + Redis`,

@@ -14,7 +14,7 @@
 // tenant share their inbox insert and their handover (group commit: one statement and
 // one enqueue for the pushes that arrived while the previous one ran), so a burst
 // costs a few round trips per batch instead of six per push.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { CrmConnector, WebhookVerdict } from '../../../connectors/contract.js';
 import type { ConnectorFactory } from '../../jobs/connectors.js';
@@ -24,9 +24,11 @@ import { WEBHOOK_PREFIX } from '../../jobs/webhook-url.js';
 import { groupCommit } from '../../lib/group-commit.js';
 import { ttlMemo } from '../../lib/ttl-memo.js';
 import { TENANT_ID_PATTERN, type TenantId } from '../../store/ids.js';
-import { type InboxEvent, type InboxRow, recordInbox } from '../../store/repos/inbox.repo.js';
+import { type InboxEvent, type RecordedKey, recordInboxKeys } from '../../store/repos/inbox.repo.js';
 import { getWebhookTarget } from '../../store/repos/tenants.repo.js';
 import type { Database } from '../../store/sql.js';
+import { lazyChildLogger } from '../lazy-child-logger.js';
+import { API_SECURITY_HEADERS } from '../security-headers.js';
 
 /** Pushes name records, not data; Zoho's largest (10,000 ids) is about 200 KiB. */
 export const WEBHOOK_BODY_LIMIT = 512 * 1024;
@@ -47,11 +49,23 @@ export interface WebhookDeps {
 
 export { WEBHOOK_PREFIX, webhookUrl } from '../../jobs/webhook-url.js';
 
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+const digest = (s: string) => hash('sha256', s, 'buffer') as unknown as Buffer;
 
-/** Constant-time equality of two strings of any length (hashed to equal lengths first). */
-function sameSecret(a: string, b: string): boolean {
-  return timingSafeEqual(digest(a), digest(b)) && a.length === b.length;
+/** The expected side's digest, made once per token (a tenant's token is fixed; the map stays small). */
+const expectedDigests = new Map<string, Buffer>();
+function expectedDigest(s: string): Buffer {
+  let d = expectedDigests.get(s);
+  if (!d) {
+    if (expectedDigests.size >= 10_000) expectedDigests.clear();
+    d = digest(s);
+    expectedDigests.set(s, d);
+  }
+  return d;
+}
+
+/** Constant-time equality of a given string and an expected one of any length (hashed to equal lengths first). */
+function sameSecret(given: string, expected: string): boolean {
+  return timingSafeEqual(digest(given), expectedDigest(expected)) && given.length === expected.length;
 }
 
 const NOT_FOUND = { error: { code: 'not_found', message: 'not found' } };
@@ -77,9 +91,9 @@ export const webhookRoutes =
     );
     // One insert for the pushes that arrived together; each gets the rows its events
     // created (an event key two of them share is recorded once, for the first).
-    const record = groupCommit<InboxEvent[], InboxRow[]>(
+    const record = groupCommit<InboxEvent[], RecordedKey[]>(
       async (tenantId, pushes) => {
-        const rows = await recordInbox(deps.db, tenantId as TenantId, pushes.flat());
+        const rows = await recordInboxKeys(deps.db, tenantId as TenantId, pushes.flat());
         const byKey = new Map(rows.map((r) => [r.eventKey, r]));
         return pushes.map((events) =>
           events.flatMap((e) => {
@@ -106,6 +120,8 @@ export const webhookRoutes =
     // Signatures are over the exact bytes: keep every body as a Buffer, whatever its
     // type (JSON, form data, text, none). Only inside this plugin's scope.
     app.removeAllContentTypeParsers();
+    // Fastify's per-request child logger, made only when a push logs something (see lazy-child-logger.ts).
+    app.setChildLoggerFactory(lazyChildLogger);
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
 
     app.post<{ Params: { crm: string; tenantId: string; webhookToken: string } }>(
@@ -116,6 +132,13 @@ export const webhookRoutes =
         // drop genuine pushes. A forged URL costs one indexed lookup and a 404.
         config: { rateLimit: false },
         schema: { hide: true },
+        // The same headers as every API response (deny framing), set from constants: the
+        // global helmet hook rebuilds its middleware per request (src/http/security-headers.ts).
+        helmet: false,
+        onRequest: (_req, reply, done) => {
+          reply.headers(API_SECURITY_HEADERS);
+          done();
+        },
       },
       async (req, reply) => {
         const { crm, webhookToken } = req.params;

@@ -63,6 +63,38 @@ export async function recordInbox(sql: Sql, tenantId: TenantId, events: InboxEve
   return rows.map(toRow);
 }
 
+/** The id and event key of a row recordInboxKeys created. */
+export interface RecordedKey {
+  id: string;
+  eventKey: string;
+}
+
+/**
+ * recordInbox for the push route: the same insert, returning only what the route uses
+ * (the new rows' ids and event keys), so a burst's answer is not parsed column by column.
+ */
+export async function recordInboxKeys(
+  sql: Sql,
+  tenantId: TenantId,
+  events: InboxEvent[],
+): Promise<RecordedKey[]> {
+  if (events.length === 0) return [];
+  const rows = await sql.query<{ id: string; event_key: string }>(
+    `insert into inbox (tenant_id, event_key, entity, operation, record_ids)
+     select $1, x.key, x.entity, x.operation, x.ids
+     from jsonb_to_recordset($2::jsonb) as x(key text, entity text, operation text, ids jsonb)
+     on conflict (tenant_id, event_key) do nothing
+     returning id, event_key`,
+    [
+      tenantId,
+      JSON.stringify(
+        events.map((e) => ({ key: e.eventKey, entity: e.entity, operation: e.operation, ids: e.recordIds })),
+      ),
+    ],
+  );
+  return rows.map((r) => ({ id: r.id, eventKey: r.event_key }));
+}
+
 export async function markInbox(
   sql: Sql,
   tenantId: TenantId,
@@ -120,9 +152,14 @@ export async function inboxCounts(sql: Sql, tenantId: TenantId): Promise<Record<
  */
 export async function markEnqueued(sql: Sql, tenantId: TenantId, ids: string[]): Promise<number> {
   if (ids.length === 0) return 0;
+  // `not in ('done', 'failed')` is `in ('pending', 'enqueued')` (the column's check allows
+  // only these four), written so the planner cannot use the partial index inbox_open: on a
+  // table not yet analyzed it did, and scanned every open row of the tenant per call
+  // (21 ms at 30,000 open rows against 0.2 ms by the primary key; during a push burst
+  // with the worker behind, the open rows are exactly what grows).
   const rows = await sql.query(
     `update inbox set status = 'enqueued', attempts = attempts + 1, updated_at = now()
-     where tenant_id = $1 and id = any($2::bigint[]) and status in ('pending', 'enqueued') returning id`,
+     where tenant_id = $1 and id = any($2::bigint[]) and status not in ('done', 'failed') returning id`,
     [tenantId, ids],
   );
   return rows.length;
