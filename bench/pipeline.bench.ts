@@ -18,6 +18,7 @@ import { pushAck } from './pipeline/ack.js';
 import { callsPerChange } from './pipeline/calls.js';
 import { pushToWriteBack } from './pipeline/latency.js';
 import { queueTiming } from './pipeline/queue-timing.js';
+import { pushTimeline } from './pipeline/timeline.js';
 import { startStack } from './pipeline/stack.js';
 
 const { values } = parseArgs({
@@ -84,7 +85,10 @@ try {
       say(`push-to-write-back at ${r.rate}/s for ${r.seconds} s …`);
       const since = Date.now();
       const l = await pushToWriteBack(stack, { ...r, used });
-      if (values.diagnose) for (const line of await queueTiming(stack.queues, since)) say(line);
+      if (values.diagnose) {
+        for (const line of await queueTiming(stack.queues, since)) say(line);
+        for (const line of await pushTimeline(stack.db, stack.queues, stack.tenantId, l.traces, since)) say(line);
+      }
       const goal = r.rate === 50 ? 'p95 < 2 s' : null;
       reportFigure({
         bench: 'pipeline',
