@@ -120,4 +120,19 @@ describe.each<StoreKind>(['pglite', 'postgres'])('recalculation dirty marks on %
       true,
     );
   });
+  it('marks through a shared account or the partner record do not make a burst', async () => {
+    const period = '2028-Q2';
+    const settle = { maxWaitMs: 60_000, settleMs: 60_000 };
+    const ready = async () => (await readDirtyPeriod(store.db, a, period, settle))[0]?.ready;
+    await markDirty(store.db, a, [{ partnerId: 'p7', period }]);
+    await markDirty(store.db, a, [{ partnerId: 'p7', period, own: false }]);
+    await markDirty(store.db, a, [{ partnerId: 'p7', period, own: false }]);
+    expect(await ready()).toBe(true);
+    // A second pass changing its own deals does.
+    await markDirty(store.db, a, [
+      { partnerId: 'p7', period, own: false },
+      { partnerId: 'p7', period },
+    ]);
+    expect(await ready()).toBe(false);
+  });
 });
