@@ -100,9 +100,18 @@ export async function pushToWriteBack(
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       const deal = deals.get(dealIds[i]!)!;
       const partner = (deal.Channel_Partner as { id: string }).id;
-      const trace: PushTrace = { dealId: dealIds[i]!, partnerId: partner, pushedAt: Date.now(), writtenAt: null };
+      const trace: PushTrace = {
+        dealId: dealIds[i]!,
+        partnerId: partner,
+        pushedAt: Date.now(),
+        writtenAt: null,
+      };
       traces.push(trace);
-      pending.set(partner, { at: performance.now(), before: revenueActual(accounts.records.get(partner)), trace });
+      pending.set(partner, {
+        at: performance.now(),
+        before: revenueActual(accounts.records.get(partner)),
+        trace,
+      });
       sb.userUpdate('Deals', dealIds[i]!, { Stage: 'Closed Won', Closing_Date: today });
     }
     const deadline = Date.now() + (opts.timeoutMs ?? 120_000);

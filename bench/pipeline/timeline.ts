@@ -71,7 +71,9 @@ export async function pushTimeline(
     const row = rowOf.get(t.dealId);
     const received = row?.received_at.getTime();
     const synced = row?.status === 'done' ? row.updated_at.getTime() : undefined;
-    const recalc = recalcs.find((r) => r.partners?.includes(t.partnerId) && (synced === undefined || r.end >= synced));
+    const recalc = recalcs.find(
+      (r) => r.partners?.includes(t.partnerId) && (synced === undefined || r.end >= synced),
+    );
     const rerank = recalc && reranks.find((r) => r.start >= recalc.end);
     // The write-back that sends it: the first still running (or starting) after that rerank ended.
     const wb = rerank && writebacks.find((r) => r.end >= rerank.end);
@@ -87,10 +89,14 @@ export async function pushTimeline(
     add('total', t.pushedAt, written);
     if (written !== undefined && wb) traced++;
   }
-  const lines = [`per-push stages, ms (p50 / p95 / max; ${traced} of ${traces.length} pushes traced end to end):`];
+  const lines = [
+    `per-push stages, ms (p50 / p95 / max; ${traced} of ${traces.length} pushes traced end to end):`,
+  ];
   for (const [name, values] of steps) {
     const s = spread(values);
-    lines.push(`  ${name.padEnd(44)} ${String(s.p50).padStart(6)} / ${String(s.p95).padStart(6)} / ${String(s.max).padStart(6)}  (n ${s.n})`);
+    lines.push(
+      `  ${name.padEnd(44)} ${String(s.p50).padStart(6)} / ${String(s.p95).padStart(6)} / ${String(s.max).padStart(6)}  (n ${s.n})`,
+    );
   }
   return lines;
 }

@@ -115,7 +115,8 @@ export async function syncEvents(
   if (open.length === 0) return { events: 0, recalcs: 0 };
   const { leader, result } = await joinPass(ctx, tenantId, connector, eventIds);
   // The pass's figures once, from the job that started it (the others were carried along).
-  return leader ? await result : (await result, { events: 0, recalcs: 0, joined: true });
+  const out = await result;
+  return leader ? out : { events: 0, recalcs: 0, joined: true };
 }
 
 type PassResult = Awaited<ReturnType<typeof syncPass>> | { events: 0; recalcs: 0 };
@@ -128,17 +129,25 @@ type PassResult = Awaited<ReturnType<typeof syncPass>> | { events: 0; recalcs: 0
  * the waiting jobs filled every worker slot and pushes queued for seconds. Now a push
  * waits for at most the pass under way and its own.
  */
-const tenantPasses = new Map<string, { running: Promise<PassResult> | null; next: NextPass | null }>();
+type TenantPasses = Map<string, { running: Promise<PassResult> | null; next: NextPass | null }>;
+/** Per pipeline context (a process may run several, each on its own store). */
+const passesOf = new WeakMap<PipelineContext, TenantPasses>();
 interface NextPass {
   ids: Set<string>;
   result: Promise<PassResult>;
 }
 
 function joinPass(ctx: PipelineContext, tenantId: TenantId, connector: CrmConnector, eventIds: string[]) {
-  let t = tenantPasses.get(tenantId);
+  let tenantPasses = passesOf.get(ctx);
+  if (!tenantPasses) {
+    tenantPasses = new Map();
+    passesOf.set(ctx, tenantPasses);
+  }
+  const passes = tenantPasses;
+  let t = passes.get(tenantId);
   if (!t) {
     t = { running: null, next: null };
-    tenantPasses.set(tenantId, t);
+    passes.set(tenantId, t);
   }
   const state = t;
   if (state.next) {
@@ -156,7 +165,7 @@ function joinPass(ctx: PipelineContext, tenantId: TenantId, connector: CrmConnec
         return await lockedPass(ctx, tenantId, connector, [...ids]);
       } finally {
         if (state.running === result) state.running = null;
-        if (!state.running && !state.next) tenantPasses.delete(tenantId);
+        if (!state.running && !state.next) passes.delete(tenantId);
       }
     });
   state.next = { ids, result };
