@@ -25,10 +25,14 @@ export async function partnersInput(
   // does not read.
   const [own, statements] = await Promise.all([
     sql.query<{ record: Input['deals'][number]; account_id: string | null }>(
+      // Two index reads (deals_by_partner, deals_with_splits), not one scan of every deal.
       `select record, account_id from deals where tenant_id = $1 and deleted_at is null and status = 'won'
-         and (partner_id = any($2::text[]) or exists (
-           select 1 from jsonb_array_elements(coalesce(record->'splits', '[]'::jsonb)) s
-           where s->>'partnerId' = any($2::text[])))`,
+         and partner_id = any($2::text[])
+       union all
+       select record, account_id from deals where tenant_id = $1 and deleted_at is null and status = 'won'
+         and record ? 'splits' and (partner_id is null or not partner_id = any($2::text[]))
+         and exists (select 1 from jsonb_array_elements(coalesce(record->'splits', '[]'::jsonb)) s
+                     where s->>'partnerId' = any($2::text[]))`,
       [tenantId, partnerIds],
     ),
     statementsInput(sql, tenantId, partnerIds),
