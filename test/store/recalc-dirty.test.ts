@@ -121,18 +121,25 @@ describe.each<StoreKind>(['pglite', 'postgres'])('recalculation dirty marks on %
     );
   });
   it('marks through a shared account or the partner record do not make a burst', async () => {
+    // A tenant of its own: the tenant above is in a burst (p6).
+    const c = (await createTenant(store.db, { crm: 'zoho', orgId: `dirty-c-${kind}`, region: 'eu' })).id;
     const period = '2028-Q2';
     const settle = { maxWaitMs: 60_000, settleMs: 60_000 };
-    const ready = async () => (await readDirtyPeriod(store.db, a, period, settle))[0]?.ready;
-    await markDirty(store.db, a, [{ partnerId: 'p7', period }]);
-    await markDirty(store.db, a, [{ partnerId: 'p7', period, own: false }]);
-    await markDirty(store.db, a, [{ partnerId: 'p7', period, own: false }]);
+    const ready = async () => (await readDirtyPeriod(store.db, c, period, settle))[0]?.ready;
+    await markDirty(store.db, c, [{ partnerId: 'p7', period }]);
+    await markDirty(store.db, c, [{ partnerId: 'p7', period, own: false }]);
+    await markDirty(store.db, c, [{ partnerId: 'p7', period, own: false }]);
     expect(await ready()).toBe(true);
     // A second pass changing its own deals does.
-    await markDirty(store.db, a, [
+    await markDirty(store.db, c, [
       { partnerId: 'p7', period, own: false },
       { partnerId: 'p7', period },
     ]);
     expect(await ready()).toBe(false);
+    // While the tenant is in that burst, a partner marked twice only through a shared account is held too.
+    await markDirty(store.db, c, [{ partnerId: 'p8', period, own: false }]);
+    await markDirty(store.db, c, [{ partnerId: 'p8', period, own: false }]);
+    const p8 = (await readDirtyPeriod(store.db, c, period, settle)).find((m) => m.partnerId === 'p8');
+    expect(p8?.ready).toBe(false);
   });
 });

@@ -51,14 +51,19 @@ export async function readDirtyPeriod(
   // A mark is held while an open row was received at or before its latest change (the
   // tenant's oldest open row is that old), and a mark whose own deals several passes
   // changed (a partner in a burst) also while the tenant's syncs are still marking
-  // changes: until no mark of the tenant is newer than `settleMs`.
+  // changes: until no mark of the tenant is newer than `settleMs`. While some partner
+  // of the tenant is in a burst, so is every partner marked by several passes for any
+  // reason (a shared account); outside a burst (a steady stream of pushes for
+  // different partners) such a partner is not held for the stream to pause.
   const rows = await sql.query<{ partner_id: string; version: string; ready: boolean }>(
     `with o as (select min(received_at) as t from inbox
                 where tenant_id = $1 and status in ('pending', 'enqueued')),
-          l as (select max(marked_at) as t from recalc_dirty where tenant_id = $1)
+          l as (select max(marked_at) as t, coalesce(bool_or(own_passes > 1), false) as burst
+                from recalc_dirty where tenant_id = $1)
      select d.partner_id, d.version::text as version,
        ((o.t is null or o.t > d.marked_at)
-          and (d.own_passes <= 1 or l.t < now() - make_interval(secs => $4::double precision / 1000))
+          and (d.own_passes <= 1 and not (l.burst and d.version > 1)
+               or l.t < now() - make_interval(secs => $4::double precision / 1000))
          or d.first_marked_at < now() - make_interval(secs => $3::double precision / 1000)) as ready
      from recalc_dirty d, o, l where d.tenant_id = $1 and d.period = $2`,
     [tenantId, period, wait.maxWaitMs, wait.settleMs],
