@@ -52,9 +52,11 @@ export async function readDirtyPeriod(
   // tenant's oldest open row is that old), and a mark whose own deals several passes
   // changed (a partner in a burst) also while the tenant's syncs are still marking
   // changes: until no mark of the tenant is newer than `settleMs`. While some partner
-  // of the tenant is in a burst, so is every partner marked by several passes for any
-  // reason (a shared account); outside a burst (a steady stream of pushes for
-  // different partners) such a partner is not held for the stream to pause.
+  // of the tenant is in a burst, every marked partner waits for that too (with passes
+  // that follow each other closely, a partner touched by one pass so far would be scored
+  // between two of its pushes); outside a burst (a steady stream of pushes for
+  // different partners, each touching others through shared accounts) no one waits for
+  // the stream to pause.
   const rows = await sql.query<{ partner_id: string; version: string; ready: boolean }>(
     `with o as (select min(received_at) as t from inbox
                 where tenant_id = $1 and status in ('pending', 'enqueued')),
@@ -62,8 +64,7 @@ export async function readDirtyPeriod(
                 from recalc_dirty where tenant_id = $1)
      select d.partner_id, d.version::text as version,
        ((o.t is null or o.t > d.marked_at)
-          and (d.own_passes <= 1 and not (l.burst and d.version > 1)
-               or l.t < now() - make_interval(secs => $4::double precision / 1000))
+          and (not l.burst or l.t < now() - make_interval(secs => $4::double precision / 1000))
          or d.first_marked_at < now() - make_interval(secs => $3::double precision / 1000)) as ready
      from recalc_dirty d, o, l where d.tenant_id = $1 and d.period = $2`,
     [tenantId, period, wait.maxWaitMs, wait.settleMs],
