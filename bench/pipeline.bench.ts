@@ -19,6 +19,7 @@ import { callsPerChange } from './pipeline/calls.js';
 import { pushToWriteBack } from './pipeline/latency.js';
 import { queueTiming } from './pipeline/queue-timing.js';
 import { startStack } from './pipeline/stack.js';
+import { pushTimeline } from './pipeline/timeline.js';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean' }, only: { type: 'string' }, diagnose: { type: 'boolean' } },
@@ -84,7 +85,11 @@ try {
       say(`push-to-write-back at ${r.rate}/s for ${r.seconds} s …`);
       const since = Date.now();
       const l = await pushToWriteBack(stack, { ...r, used });
-      if (values.diagnose) for (const line of await queueTiming(stack.queues, since)) say(line);
+      if (values.diagnose) {
+        for (const line of await queueTiming(stack.queues, since)) say(line);
+        for (const line of await pushTimeline(stack.db, stack.queues, stack.tenantId, l.traces, since))
+          say(line);
+      }
       const goal = r.rate === 50 ? 'p95 < 2 s' : null;
       reportFigure({
         bench: 'pipeline',

@@ -21,6 +21,15 @@ export interface LatencyFigures {
   writeCalls: number;
   notificationsSent: number;
   notificationsFailed: number;
+  /** Per push: the deal, its partner, when it was pushed and when it was seen written (epoch ms). */
+  traces: PushTrace[];
+}
+
+export interface PushTrace {
+  dealId: string;
+  partnerId: string;
+  pushedAt: number;
+  writtenAt: number | null;
 }
 
 const revenueActual = (rec: Rec | undefined): string | null => {
@@ -66,8 +75,9 @@ export async function pushToWriteBack(
   const dealIds = pickDeals(sb, count, opts.used);
   const deals = sb.org.module('Deals')!.records;
   const accounts = sb.org.module('Accounts')!;
-  const pending = new Map<string, { at: number; before: string | null }>();
+  const pending = new Map<string, { at: number; before: string | null; trace: PushTrace }>();
   const latencies: number[] = [];
+  const traces: PushTrace[] = [];
 
   // Every write of a partner record goes through the module's put: watch it there.
   const put = accounts.put.bind(accounts);
@@ -76,6 +86,7 @@ export async function pushToWriteBack(
     const p = pending.get(rec.id as string);
     if (p && revenueActual(rec) !== p.before) {
       latencies.push(performance.now() - p.at);
+      p.trace.writtenAt = Date.now();
       pending.delete(rec.id as string);
     }
   };
@@ -89,7 +100,18 @@ export async function pushToWriteBack(
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       const deal = deals.get(dealIds[i]!)!;
       const partner = (deal.Channel_Partner as { id: string }).id;
-      pending.set(partner, { at: performance.now(), before: revenueActual(accounts.records.get(partner)) });
+      const trace: PushTrace = {
+        dealId: dealIds[i]!,
+        partnerId: partner,
+        pushedAt: Date.now(),
+        writtenAt: null,
+      };
+      traces.push(trace);
+      pending.set(partner, {
+        at: performance.now(),
+        before: revenueActual(accounts.records.get(partner)),
+        trace,
+      });
       sb.userUpdate('Deals', dealIds[i]!, { Stage: 'Closed Won', Closing_Date: today });
     }
     const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
@@ -107,5 +129,6 @@ export async function pushToWriteBack(
     writeCalls: stats.byEndpoint['PUT /crm/v8/Accounts']?.calls ?? 0,
     notificationsSent: stats.notifications.sent,
     notificationsFailed: stats.notifications.failed,
+    traces,
   };
 }

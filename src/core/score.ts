@@ -38,6 +38,12 @@ export interface ScoreOptions {
    * the same hashes.
    */
   sha256?: (text: string) => string;
+  /**
+   * Evaluate only these partners (pass 1; all when omitted). The rest of the input still
+   * feeds their facts (first won deals of shared accounts): a recalculation batch loads
+   * the partners credited on its partners' accounts for those facts and need not score them.
+   */
+  partners?: ReadonlySet<string>;
 }
 
 export function resolvePeriod(plan: Plan, key: string): Period {
@@ -107,7 +113,10 @@ function scoreUnrankedPrepared(
 ): Omit<UnrankedDocument, 'partners'> & { partners: Iterable<UnrankedResult> } {
   const hash = options.sha256 ?? sha256Hex;
   const planHash = hash(canonicalJson(plan));
-  const sorted = [...prepared.partners.values()].sort((a, b) => cmp(a.id, b.id));
+  const only = options.partners;
+  const sorted = [...prepared.partners.values()]
+    .filter((p) => only === undefined || only.has(p.id))
+    .sort((a, b) => cmp(a.id, b.id));
   // Each evaluation is dropped as soon as its partial result is built, so ten
   // thousand of them never sit in memory together.
   function* partners() {

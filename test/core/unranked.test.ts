@@ -27,4 +27,12 @@ describe('scoring in two passes (per partner, then per period)', () => {
     const mixed = before.map((p) => (p.result.partnerId === 'P3' ? onlyP3 : p));
     expect(rankResults(plan, mixed)).toEqual(score(plan, changed, { period: '2027-Q1' }).results);
   });
+
+  it('evaluates only the partners asked for, each exactly as in a run over everyone', () => {
+    const all = scoreUnranked(plan, input, { period: '2027-Q1' }).partners;
+    const some = new Set(all.slice(0, 2).map((p) => p.result.partnerId));
+    const only = scoreUnranked(plan, input, { period: '2027-Q1', partners: some }).partners;
+    expect(only.map((p) => p.result.partnerId)).toEqual([...some].sort());
+    expect(only).toEqual(all.filter((p) => some.has(p.result.partnerId)));
+  });
 });

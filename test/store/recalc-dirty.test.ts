@@ -106,18 +106,41 @@ describe.each<StoreKind>(['pglite', 'postgres'])('recalculation dirty marks on %
     expect((await readDirtyPeriod(store.db, a, period, LONG)).every((m) => m.ready)).toBe(true);
   });
 
-  it("a partner marked by several passes (a burst) is also held until the tenant's marks have settled", async () => {
+  it("a partner marked by several passes (a burst) is also held until the tenant's marks have settled, and so is every partner of the tenant meanwhile", async () => {
+    // A tenant of its own: partners marked twice above keep the first tenant in a burst.
+    const d = (await createTenant(store.db, { crm: 'zoho', orgId: `dirty-d-${kind}`, region: 'eu' })).id;
     const period = '2028-Q1';
     const settle = { maxWaitMs: 60_000, settleMs: 60_000 };
-    await markDirty(store.db, a, [{ partnerId: 'p6', period }]);
-    expect((await readDirtyPeriod(store.db, a, period, settle))[0]?.ready).toBe(true);
-    await markDirty(store.db, a, [{ partnerId: 'p6', period }]);
-    expect((await readDirtyPeriod(store.db, a, period, settle))[0]?.ready).toBe(false);
-    expect((await readDirtyPeriod(store.db, a, period, LONG))[0]?.ready).toBe(true);
+    await markDirty(store.db, d, [{ partnerId: 'p6', period }]);
+    expect((await readDirtyPeriod(store.db, d, period, settle))[0]?.ready).toBe(true);
+    await markDirty(store.db, d, [{ partnerId: 'p6', period }]);
+    expect((await readDirtyPeriod(store.db, d, period, settle))[0]?.ready).toBe(false);
+    expect((await readDirtyPeriod(store.db, d, period, LONG))[0]?.ready).toBe(true);
     // …and no longer than its wait.
     await pause(20);
-    expect((await readDirtyPeriod(store.db, a, period, { maxWaitMs: 10, settleMs: 60_000 }))[0]?.ready).toBe(
+    expect((await readDirtyPeriod(store.db, d, period, { maxWaitMs: 10, settleMs: 60_000 }))[0]?.ready).toBe(
       true,
     );
+  });
+  it('marks through a shared account or the partner record do not make a burst', async () => {
+    // A tenant of its own: the tenant above is in a burst (p6).
+    const c = (await createTenant(store.db, { crm: 'zoho', orgId: `dirty-c-${kind}`, region: 'eu' })).id;
+    const period = '2028-Q2';
+    const settle = { maxWaitMs: 60_000, settleMs: 60_000 };
+    const ready = async () => (await readDirtyPeriod(store.db, c, period, settle))[0]?.ready;
+    await markDirty(store.db, c, [{ partnerId: 'p7', period }]);
+    await markDirty(store.db, c, [{ partnerId: 'p7', period, own: false }]);
+    await markDirty(store.db, c, [{ partnerId: 'p7', period, own: false }]);
+    expect(await ready()).toBe(true);
+    // A second pass changing its own deals does.
+    await markDirty(store.db, c, [
+      { partnerId: 'p7', period, own: false },
+      { partnerId: 'p7', period },
+    ]);
+    expect(await ready()).toBe(false);
+    // While the tenant is in that burst, every partner waits for it to settle, even one marked once.
+    await markDirty(store.db, c, [{ partnerId: 'p8', period, own: false }]);
+    const p8 = (await readDirtyPeriod(store.db, c, period, settle)).find((m) => m.partnerId === 'p8');
+    expect(p8?.ready).toBe(false);
   });
 });

@@ -4,7 +4,7 @@
 // recalculated in the OPEN period: the core turns it into a clawback or true-up
 // adjustment there, and the frozen numbers stay as they were.
 import type { Page, Quarantined, Synced } from '../../../connectors/contract.js';
-import type { Account, Deal, Partner } from '../../core/index.js';
+import { type Account, closedAtReader, type Deal, type Partner, resolvePeriod } from '../../core/index.js';
 import { affectedByDealChange } from '../../pipeline/affected.js';
 import type { TenantId } from '../../store/ids.js';
 import { closedPeriods } from '../../store/repos/pipeline-results.repo.js';
@@ -12,7 +12,7 @@ import { addQuarantine } from '../../store/repos/quarantine.repo.js';
 import { markDirty } from '../../store/repos/recalc-dirty.repo.js';
 import { softDelete, upsertAccounts, upsertDeals, upsertPartners } from '../../store/repos/records.repo.js';
 import type { Sql } from '../../store/sql.js';
-import { type ActivePlan, currentPeriod, type PipelineContext } from './context.js';
+import { type ActivePlan, activePlan, currentPeriod, type PipelineContext } from './context.js';
 import { enqueueRecalc } from './enqueue.js';
 
 /** Partner-periods to recalculate, collected over a sync and enqueued at the end. */
@@ -38,16 +38,47 @@ async function liveDeals(sql: Sql, tenantId: TenantId, ids: string[]): Promise<M
   return new Map(rows.map((r) => [r.record.id, r.record]));
 }
 
-/** Partners with a won deal on one of these accounts (their new-customer or coverage facts move). */
-async function partnersOnAccounts(sql: Sql, tenantId: TenantId, accountIds: string[]): Promise<string[]> {
+/**
+ * Partners whose current-period result reads one of these accounts (its record, its
+ * first won deal): those with a won deal on it closed in the current period or in a
+ * closed period (whose statements the current result settles against). A result reads
+ * an account only through its credits in those periods (core: hashedFacts), so partners
+ * whose deals on it closed in other periods are not touched — with customers shared by
+ * many partners, every partner that ever won a deal there made a push recalculate
+ * about ten partners instead of one or two. A close the plan cannot read counts as in.
+ * Without an active plan: every partner with a won deal on them.
+ */
+async function partnersOnAccounts(
+  ctx: PipelineContext,
+  tenantId: TenantId,
+  plan: ActivePlan | null,
+  accountIds: string[],
+): Promise<string[]> {
   if (accountIds.length === 0) return [];
-  const rows = await sql.query<{ partner_id: string }>(
-    `select distinct coalesce(s->>'partnerId', d.partner_id) as partner_id
+  const db = ctx.store.db;
+  const rows = await db.query<{ partner_id: string | null; closed_at: string | null }>(
+    `select coalesce(s->>'partnerId', d.partner_id) as partner_id, d.closed_at
      from deals d left join lateral jsonb_array_elements(coalesce(d.record->'splits', '[]'::jsonb)) s on true
      where d.tenant_id = $1 and d.account_id = any($2::text[]) and d.status = 'won' and d.deleted_at is null`,
     [tenantId, accountIds],
   );
-  return rows.map((r) => r.partner_id).filter((p): p is string => !!p);
+  let inWindow: (closedAt: string | null) => boolean = () => true;
+  if (plan) {
+    const keys = [currentPeriod(plan.plan, ctx.now()), ...(await closedPeriods(db, tenantId))];
+    try {
+      const windows = keys.map((k) => resolvePeriod(plan.plan, k));
+      const read = closedAtReader(plan.plan.timezone);
+      inWindow = (closedAt) => {
+        const ms = closedAt === null ? undefined : read(closedAt);
+        return ms === undefined || windows.some((w) => ms >= w.startMs && ms < w.endMs);
+      };
+    } catch {
+      // A stored period key the plan cannot read: every partner, as without a plan.
+    }
+  }
+  const out = new Set<string>();
+  for (const r of rows) if (r.partner_id && inWindow(r.closed_at)) out.add(r.partner_id);
+  return [...out];
 }
 
 function noteDealChange(
@@ -82,7 +113,7 @@ export async function applyDeals(
   for (const i of items)
     if (applied.has(i.record.id))
       noteDealChange(touched, plan, before.get(i.record.id) ?? null, i.record, accounts);
-  for (const p of await partnersOnAccounts(db, tenantId, [...accounts])) touched.partnersNow.add(p);
+  for (const p of await partnersOnAccounts(ctx, tenantId, plan, [...accounts])) touched.partnersNow.add(p);
 }
 
 export async function deleteDeals(
@@ -98,7 +129,7 @@ export async function deleteDeals(
   const gone = await softDelete(db, tenantId, 'deal', ids, at);
   const accounts = new Set<string>();
   for (const id of gone) noteDealChange(touched, plan, before.get(id) ?? null, null, accounts);
-  for (const p of await partnersOnAccounts(db, tenantId, [...accounts])) touched.partnersNow.add(p);
+  for (const p of await partnersOnAccounts(ctx, tenantId, plan, [...accounts])) touched.partnersNow.add(p);
   return gone.length;
 }
 
@@ -151,7 +182,8 @@ export async function applyAccounts(
 ): Promise<void> {
   const changed = await changedRecords(ctx.store.db, tenantId, 'accounts', items);
   await upsertAccounts(ctx.store.db, tenantId, items);
-  for (const p of await partnersOnAccounts(ctx.store.db, tenantId, changed)) touched.partnersNow.add(p);
+  const plan = changed.length > 0 ? await activePlan(ctx.store.db, tenantId) : null;
+  for (const p of await partnersOnAccounts(ctx, tenantId, plan, changed)) touched.partnersNow.add(p);
 }
 
 export async function quarantine(
@@ -182,12 +214,16 @@ export async function enqueueTouched(
   if (!plan || touched.size === 0) return 0;
   const current = currentPeriod(plan.plan, ctx.now());
   const closed = await closedPeriods(ctx.store.db, tenantId);
-  const targets = new Map<string, { partnerId: string; period: string }>();
-  const put = (partnerId: string, period: string) =>
-    targets.set(`${partnerId}\u0000${period}`, { partnerId, period });
+  const targets = new Map<string, { partnerId: string; period: string; own: boolean }>();
+  // `own`: the partner's own deals changed (a pass of a burst when repeated); not for a
+  // partner only touched through a shared account or its record (recalc-dirty.repo.ts).
+  const put = (partnerId: string, period: string, own: boolean) => {
+    const key = `${partnerId}\u0000${period}`;
+    targets.set(key, { partnerId, period, own: own || targets.get(key)?.own === true });
+  };
   for (const { partnerId, period } of touched.pairs.values())
-    put(partnerId, closed.has(period) ? current : period);
-  for (const partnerId of touched.partnersNow) put(partnerId, current);
+    put(partnerId, closed.has(period) ? current : period, true);
+  for (const partnerId of touched.partnersNow) put(partnerId, current, false);
   // Marked before enqueueing: a job that finds no mark has nothing to do (recalc.worker.ts).
   await markDirty(ctx.store.db, tenantId, [...targets.values()]);
   // One job per period, which takes all of its marked partners. The current period

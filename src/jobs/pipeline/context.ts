@@ -41,12 +41,15 @@ export interface PipelineTiming {
 }
 
 export const DEFAULT_TIMING: PipelineTiming = {
-  recalcDelayMs: 250,
+  // Short: coalescing comes mostly from keepLastIfActive (adds while a job runs become
+  // one run after it) and the dirty marks' holds, so a delay only adds latency to a
+  // lone push (docs/pipeline.md, "Coalescing"; docs/performance.md for the figures).
+  recalcDelayMs: 50,
   recalcMaxWaitMs: 60_000,
-  recalcRecheckMs: 500,
+  recalcRecheckMs: 250,
   recalcSettleMs: 1500,
-  rerankDelayMs: 500,
-  writebackDelayMs: 250,
+  rerankDelayMs: 150,
+  writebackDelayMs: 50,
   parkMs: 10 * 60_000,
   writeRetryRounds: 3,
   writeRetryBaseMs: 500,

@@ -9,7 +9,11 @@ export { type PipelineContext, type PipelineDeps, pipelineContext } from './cont
 
 export function startPipelineWorkers(ctx: PipelineContext) {
   return [
-    ctx.queues.worker('sync', (job, token) => processSync(ctx, job, token), { concurrency: 2 }),
+    // Push-driven passes are serialized per tenant by a lock and cost a few ms when a
+    // pass before them took their rows along: with 2 slots, jobs waiting for a tenant's
+    // lock filled them and pushes queued for seconds (docs/performance.md). Runs are
+    // limited to 2 at a time separately (sync.worker.ts).
+    ctx.queues.worker('sync', (job, token) => processSync(ctx, job, token), { concurrency: 8 }),
     ctx.queues.worker('recalc', (job, token) => processRecalc(ctx, job, token), { concurrency: 4 }),
     ctx.queues.worker('rerank', (job) => processRerank(ctx, job), { concurrency: 2 }),
     ctx.queues.worker('writeback', (job, token) => processWriteback(ctx, job, token), { concurrency: 2 }),

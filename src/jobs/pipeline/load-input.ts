@@ -3,7 +3,7 @@
 // as a whole-tenant run, so besides the partner's own won deals it carries every
 // won deal on the accounts those deals touch (the core decides "first won deal
 // ever" per account from them) and the partners those deals credit.
-import type { Input, Partner } from '../../core/index.js';
+import { closedAtReader, type Input, type Partner, type Plan, resolvePeriod } from '../../core/index.js';
 import type { TenantId } from '../../store/ids.js';
 import { statementsInput } from '../../store/repos/pipeline-results.repo.js';
 import { getRates } from '../../store/repos/rates.repo.js';
@@ -15,28 +15,49 @@ export async function partnersInput(
   sql: Sql,
   tenantId: TenantId,
   partnerIds: string[],
-  currency: string,
+  plan: Plan,
+  period: string,
 ): Promise<Input> {
-  // Won deals credited to the partners (directly or through a split), then every won
-  // deal on the accounts they touch (first-won facts), in two set queries. The union of
-  // several partners' inputs is still right for each: the extra deals are on other
-  // accounts or credited to other partners, which a partner's result does not read.
-  const own = await sql.query<{ record: Input['deals'][number]; account_id: string | null }>(
-    `select record, account_id from deals where tenant_id = $1 and deleted_at is null and status = 'won'
-       and (partner_id = any($2::text[]) or exists (
-         select 1 from jsonb_array_elements(coalesce(record->'splits', '[]'::jsonb)) s
-         where s->>'partnerId' = any($2::text[])))`,
-    [tenantId, partnerIds],
+  // Won deals credited to the partners (directly or through a split), then the won
+  // deals on the accounts they touch that can decide those accounts' first won deal.
+  // The union of several partners' inputs is still right for each: the extra deals
+  // are on other accounts or credited to other partners, which a partner's result
+  // does not read.
+  const [own, statements] = await Promise.all([
+    sql.query<{ record: Input['deals'][number]; account_id: string | null }>(
+      // Two index reads (deals_by_partner, deals_with_splits), not one scan of every deal.
+      `select record, account_id from deals where tenant_id = $1 and deleted_at is null and status = 'won'
+         and partner_id = any($2::text[])
+       union all
+       select record, account_id from deals where tenant_id = $1 and deleted_at is null and status = 'won'
+         and record ? 'splits' and (partner_id is null or not partner_id = any($2::text[]))
+         and exists (select 1 from jsonb_array_elements(coalesce(record->'splits', '[]'::jsonb)) s
+                     where s->>'partnerId' = any($2::text[]))`,
+      [tenantId, partnerIds],
+    ),
+    statementsInput(sql, tenantId, partnerIds),
+  ]);
+  const cutoff = firstWonCutoffs(
+    own.map((r) => r.record),
+    plan,
+    [period, ...new Set(statements.map((s) => s.period))],
   );
-  const accountIds = [...new Set(own.map((r) => r.account_id).filter((a): a is string => !!a))];
+  const accountIds = [...cutoff.keys()];
+  const readClosedAt = closedAtReader(plan.timezone);
   const onAccounts =
     accountIds.length === 0
       ? []
-      : await sql.query<{ record: Input['deals'][number] }>(
-          `select record from deals where tenant_id = $1 and deleted_at is null and status = 'won'
-             and account_id = any($2::text[])`,
-          [tenantId, accountIds],
-        );
+      : (
+          await sql.query<{ record: Input['deals'][number] }>(
+            `select record from deals where tenant_id = $1 and deleted_at is null and status = 'won'
+               and account_id = any($2::text[])`,
+            [tenantId, accountIds],
+          )
+        ).filter(({ record: d }) => {
+          const ms = typeof d.closedAt === 'string' ? readClosedAt(d.closedAt) : undefined;
+          // A deal the core cannot place in time is kept (it reports it and skips it).
+          return ms === undefined || d.accountId == null || ms <= (cutoff.get(d.accountId) ?? Infinity);
+        });
   const deals = new Map(own.map((r) => [r.record.id, r.record]));
   for (const r of onAccounts) deals.set(r.record.id, r.record);
 
@@ -45,7 +66,7 @@ export async function partnersInput(
     if (d.partnerId) credited.add(d.partnerId);
     for (const s of d.splits ?? []) credited.add(s.partnerId);
   }
-  const [partners, accounts, statements, rates] = await Promise.all([
+  const [partners, accounts, rates] = await Promise.all([
     sql.query<{ record: Partner }>(
       `select record from partners where tenant_id = $1 and partner_id = any($2::text[]) and deleted_at is null`,
       [tenantId, [...credited]],
@@ -56,8 +77,7 @@ export async function partnersInput(
           `select record from accounts where tenant_id = $1 and account_id = any($2::text[]) and deleted_at is null`,
           [tenantId, accountIds],
         ),
-    statementsInput(sql, tenantId, partnerIds),
-    getRates(sql, tenantId, currency),
+    getRates(sql, tenantId, plan.currency),
   ]);
   return {
     partners: partners.map((r) => r.record),
@@ -66,6 +86,38 @@ export async function partnersInput(
     rates,
     statements,
   };
+}
+
+/**
+ * The accounts whose facts the partners' results read, each with the latest close
+ * (epoch ms) that can matter there. A result reads accounts only through its credits
+ * in the scored and settled periods (their records, and whether a credit is its
+ * account's first won deal ever); whether credit c is first depends only on the
+ * won deals closed no later than c. So an account is needed only when one of the
+ * partners' own won deals on it closed in those periods, and of its other deals only
+ * those closed up to the latest such one — not the account's whole history (shared
+ * customers made a batch of tens of partners load most of the tenant's deals).
+ * A period key the plan cannot read keeps every account, unbounded (the core reports it).
+ */
+function firstWonCutoffs(own: Input['deals'], plan: Plan, periodKeys: string[]): Map<string, number> {
+  const readClosedAt = closedAtReader(plan.timezone);
+  let windows: { startMs: number; endMs: number }[] | null;
+  try {
+    windows = periodKeys.map((k) => resolvePeriod(plan, k));
+  } catch {
+    windows = null;
+  }
+  const out = new Map<string, number>();
+  for (const d of own) {
+    if (!d.accountId) continue;
+    const ms = typeof d.closedAt === 'string' ? readClosedAt(d.closedAt) : undefined;
+    // Not placeable in time: no credit (the core reports the deal), nothing to decide.
+    if (ms === undefined) continue;
+    if (windows && !windows.some((w) => ms >= w.startMs && ms < w.endMs)) continue;
+    const cut = windows ? ms : Number.POSITIVE_INFINITY;
+    out.set(d.accountId, Math.max(out.get(d.accountId) ?? Number.NEGATIVE_INFINITY, cut));
+  }
+  return out;
 }
 
 export async function tenantInput(sql: Sql, tenantId: TenantId, currency: string): Promise<Input> {

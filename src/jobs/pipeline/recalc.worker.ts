@@ -64,12 +64,18 @@ async function recalculate(
   // Frozen numbers are never edited (changes to a closed period are recalculated in
   // the open one, where they become adjustments).
   if ((await closedPeriods(db, tenantId)).has(period)) return { skipped: `period ${period} is closed` };
-  const input = await partnersInput(db, tenantId, partnerIds, active.plan.currency);
-  const doc = scoreUnranked(active.plan, input, { period, computedAt: ctx.now().toISOString(), sha256 });
-  // The input also holds partners credited on the same accounts: scored only for their
-  // facts, their results from a partial input are dropped.
+  const input = await partnersInput(db, tenantId, partnerIds, active.plan, period);
+  // The input also holds partners credited on the same accounts, only for their facts
+  // (first won deals): they are not scored (a partial input; and scoring them cost most
+  // of the job, hundreds of partners for a batch of tens).
   const wanted = new Set(partnerIds);
-  const mine = doc.partners.filter((p) => wanted.has(p.result.partnerId));
+  const doc = scoreUnranked(active.plan, input, {
+    period,
+    computedAt: ctx.now().toISOString(),
+    sha256,
+    partners: wanted,
+  });
+  const mine = doc.partners;
   const scored = new Set(mine.map((p) => p.result.partnerId));
   const gone = partnerIds.filter((p) => !scored.has(p)); // partners gone from the store
   const changed =

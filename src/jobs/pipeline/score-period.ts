@@ -5,7 +5,7 @@
 // and ranked lazily, with the event loop given back between slices (yielding.ts).
 import { rankResultsLazily, scoreUnrankedLazily, type UnrankedResult } from '../../core/index.js';
 import type { TenantId } from '../../store/ids.js';
-import { saveResults } from '../../store/repos/pipeline-results.repo.js';
+import { saveResults, storedHashes } from '../../store/repos/pipeline-results.repo.js';
 import { listUnranked, saveUnranked } from '../../store/repos/unranked.repo.js';
 import type { Sql } from '../../store/sql.js';
 import { type ActivePlan, type PipelineContext, sha256 } from './context.js';
@@ -80,11 +80,22 @@ async function rankAndSave(
   period: string,
   partners: UnrankedResult[],
 ): Promise<string[]> {
-  const results = await collectYielding(rankResultsLazily(active.plan, partners, { sha256 }));
+  const [results, stored] = await Promise.all([
+    collectYielding(rankResultsLazily(active.plan, partners, { sha256 })),
+    storedHashes(db, tenantId, period),
+  ]);
+  // Only results whose hash or plan version moved are sent to the store: a rerank after
+  // one push re-ranks the whole period, but most of its partners come out the same, and
+  // serializing and comparing every full result cost most of the job (saveResults would
+  // leave them alone anyway).
+  const moved = results.filter((r) => {
+    const s = stored.get(r.partnerId);
+    return !s || s.inputsHash !== r.inputsHash || s.planVersion !== active.version;
+  });
   return saveResults(
     db,
     tenantId,
-    results.map((r) => ({
+    moved.map((r) => ({
       partnerId: r.partnerId,
       period,
       planVersion: active.version,

@@ -28,6 +28,11 @@ const FETCH_BATCH = 100;
 /** Open inbox rows one push-driven sync takes along (a bounded batch: 5 getDeals calls). */
 const BURST_ROWS = 500;
 
+/** Runs (full or incremental sync, recalculation) this process carries out at once (see processSync). */
+const RUNS_PER_PROCESS = 2;
+const RUN_RETRY_MS = 2000;
+let runsActive = 0;
+
 async function hasDealWatermark(ctx: PipelineContext, tenantId: TenantId): Promise<boolean> {
   const states = await getSyncStates(ctx.store.db, tenantId);
   return states.some((s) => s.entity === 'deal' && s.cursor !== null);
@@ -61,7 +66,19 @@ export async function processSync(ctx: PipelineContext, job: Job<Payload<'sync'>
     const run = await getRun(ctx.store.db, tenantId, runId);
     if (!run) throw new Error(`run ${runId} of tenant ${tenantId} does not exist`);
     if (run.status === 'done' || run.status === 'failed') return { runId, status: run.status };
-    return await executeRun(ctx, run, connector, { jobLockHeld: jobLockCheck(ctx, job, token) });
+    // The sync queue runs many jobs at once so pushes are not queued behind each other,
+    // but only a few runs: each may hold a tenant's whole data. A run over the limit
+    // waits as a delayed job, not in a worker slot.
+    if (runsActive >= RUNS_PER_PROCESS) {
+      await job.moveToDelayed(Date.now() + RUN_RETRY_MS, token);
+      throw new DelayedError();
+    }
+    runsActive++;
+    try {
+      return await executeRun(ctx, run, connector, { jobLockHeld: jobLockCheck(ctx, job, token) });
+    } finally {
+      runsActive--;
+    }
   } catch (err) {
     if (err instanceof DelayedError) throw err;
     // Another worker carries the run now: leave its row alone.
@@ -94,17 +111,83 @@ export async function syncEvents(
   connector: CrmConnector,
   eventIds: string[],
 ) {
-  const ownOpen = async () =>
-    (await getInboxRows(ctx.store.db, tenantId, eventIds)).filter((r) => r.status !== 'done');
-  if ((await ownOpen()).length === 0) return { events: 0, recalcs: 0 };
-  // One pass per tenant at a time: a pass takes every open row along, so two at once
-  // would read the same deals twice. A job that waited finds its rows done by the pass
-  // before it (costs nothing), or takes along everything that arrived meanwhile.
+  const open = (await getInboxRows(ctx.store.db, tenantId, eventIds)).filter((r) => r.status !== 'done');
+  if (open.length === 0) return { events: 0, recalcs: 0 };
+  const { leader, result } = await joinPass(ctx, tenantId, connector, eventIds);
+  // The pass's figures once, from the job that started it (the others were carried along).
+  const out = await result;
+  return leader ? out : { events: 0, recalcs: 0, joined: true };
+}
+
+type PassResult = Awaited<ReturnType<typeof syncPass>> | { events: 0; recalcs: 0 };
+
+/**
+ * Per tenant, in this process: the pass running, and the one queued to start after it,
+ * which every push arriving meanwhile joins (its rows are named in that pass). Jobs
+ * used to wait for the tenant's lock one by one, each then reading its rows to find
+ * them synced by the pass before: with a pass taking a few hundred ms at 50 pushes/s,
+ * the waiting jobs filled every worker slot and pushes queued for seconds. Now a push
+ * waits for at most the pass under way and its own.
+ */
+type TenantPasses = Map<string, { running: Promise<PassResult> | null; next: NextPass | null }>;
+/** Per pipeline context (a process may run several, each on its own store). */
+const passesOf = new WeakMap<PipelineContext, TenantPasses>();
+interface NextPass {
+  ids: Set<string>;
+  result: Promise<PassResult>;
+}
+
+function joinPass(ctx: PipelineContext, tenantId: TenantId, connector: CrmConnector, eventIds: string[]) {
+  let tenantPasses = passesOf.get(ctx);
+  if (!tenantPasses) {
+    tenantPasses = new Map();
+    passesOf.set(ctx, tenantPasses);
+  }
+  const passes = tenantPasses;
+  let t = passes.get(tenantId);
+  if (!t) {
+    t = { running: null, next: null };
+    passes.set(tenantId, t);
+  }
+  const state = t;
+  if (state.next) {
+    for (const id of eventIds) state.next.ids.add(id);
+    return { leader: false, result: state.next.result };
+  }
+  const ids = new Set(eventIds);
+  const before = state.running ?? Promise.resolve();
+  const result: Promise<PassResult> = before
+    .catch(() => undefined) // the pass before failed: its own jobs retry; this one still runs
+    .then(async () => {
+      state.next = null; // later pushes queue behind this pass
+      state.running = result;
+      try {
+        return await lockedPass(ctx, tenantId, connector, [...ids]);
+      } finally {
+        if (state.running === result) state.running = null;
+        if (!state.running && !state.next) passes.delete(tenantId);
+      }
+    });
+  state.next = { ids, result };
+  return { leader: true, result };
+}
+
+/**
+ * One pass per tenant at a time, across processes too (a pass takes every open row
+ * along, so two at once would read the same deals twice); the rows named that are
+ * still open, plus the tenant's other open rows.
+ */
+function lockedPass(
+  ctx: PipelineContext,
+  tenantId: TenantId,
+  connector: CrmConnector,
+  eventIds: string[],
+): Promise<PassResult> {
   return ctx.locks.withLock(
     `sync-events.${tenantId}`,
     async () => {
-      const own = await ownOpen();
-      if (own.length === 0) return { events: 0, recalcs: 0 };
+      const own = (await getInboxRows(ctx.store.db, tenantId, eventIds)).filter((r) => r.status !== 'done');
+      if (own.length === 0) return { events: 0 as const, recalcs: 0 as const };
       return syncPass(ctx, tenantId, connector, own);
     },
     // Longer than a pass of BURST_ROWS; past it the job fails and retries (its rows stay open).

@@ -32,7 +32,17 @@ export interface WriteReport {
   lastError: string | null;
 }
 
-const PAGE = 1000;
+/**
+ * Write calls a write-back keeps in flight at once: at most half the tenant's CRM
+ * concurrency (Zoho: by edition, 5–25; Fxiaoke: 4), so the tenant's reads keep room,
+ * and at most 4. The connector's own limiter still bounds every call (Zoho's
+ * sub-concurrency of 10 for updates of more than 10 records included).
+ */
+const MAX_PARALLEL_WRITES = 4;
+export const writeParallelism = (limits: { concurrency: number }) =>
+  Math.max(1, Math.min(MAX_PARALLEL_WRITES, Math.floor(limits.concurrency / 2)));
+/** Fewest results read per round (Fxiaoke writes one record per call). */
+const MIN_ROUND = 100;
 /**
  * A write-back waits this long for another one of the same tenant; then its job moves
  * itself to delayed and tries again later (gate.ts), so no worker slot sits blocked for
@@ -109,11 +119,19 @@ async function writeUnlocked(
     }
     return p;
   };
+  // Rounds: the pending results of this moment, new numbers first (pendingResults), as
+  // many as the parallel calls carry; then read again, so a result saved meanwhile with
+  // new numbers goes ahead of the rank-only rewrites still waiting. Within a round a
+  // partner appears once, and a round ends only when all its calls have answered: no
+  // partner's older values can reach the CRM after its newer ones.
+  const parallel = writeParallelism(connector.limits);
+  const roundSize = Math.max(MIN_ROUND, connector.limits.writeBatchSize * parallel);
   const tried = new Set<string>();
   for (;;) {
-    const rows = (await pendingResults(db, tenantId, { limit: PAGE, period })).filter(
-      (r) => !tried.has(`${r.partnerId}\u0000${r.inputsHash}`),
-    );
+    // Rows tried in this job and still pending (left for the job's retry) are read again: skip them.
+    const rows = (await pendingResults(db, tenantId, { limit: roundSize + report.retryLeft, period }))
+      .filter((r) => !tried.has(`${r.partnerId}\u0000${r.inputsHash}`))
+      .slice(0, roundSize);
     if (rows.length === 0) break;
     for (const r of rows) tried.add(`${r.partnerId}\u0000${r.inputsHash}`);
     const byPartner = new Map<string, StoredResult>();
@@ -145,7 +163,8 @@ async function writeUnlocked(
       const r = byPartner.get(w.partnerId)!;
       return { partnerId: r.partnerId, period: r.period, inputsHash: r.inputsHash };
     };
-    for (let batch of inBatches(toWrite, connector.limits.writeBatchSize)) {
+    const sendBatch = async (first: ResultWrite[]) => {
+      let batch = first;
       for (let round = 0; batch.length > 0; round++) {
         await mayWrite();
         report.calls++;
@@ -179,8 +198,33 @@ async function writeUnlocked(
         const base = ctx.timing.writeRetryBaseMs * 2 ** round;
         await new Promise((r) => setTimeout(r, base / 2 + Math.random() * base));
       }
-    }
+    };
+    await inParallel([...inBatches(toWrite, connector.limits.writeBatchSize)], parallel, sendBatch);
     await opts.onProgress?.(report);
   }
   return report;
+}
+
+/**
+ * Runs `fn` over the items, at most `limit` at a time, and waits for every call to end
+ * before it settles — also when one fails (its error is thrown then): a write still in
+ * flight must not outlive the tenant's write-back lock.
+ */
+async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  const lanes = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, lane));
+  const rejected = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+  if (rejected) throw rejected.reason;
 }

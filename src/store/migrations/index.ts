@@ -4,10 +4,11 @@ import * as m002 from './002_pipeline.js';
 import * as m003 from './003_subscriptions.js';
 import * as m004 from './004_widget_sessions.js';
 import * as m005 from './005_recalc_dirty.js';
+import * as m006 from './006_push_latency.js';
 
 export interface Migration {
   id: string;
   sql: string;
 }
 
-export const MIGRATIONS: Migration[] = [m001, m002, m003, m004, m005];
+export const MIGRATIONS: Migration[] = [m001, m002, m003, m004, m005, m006];

@@ -31,7 +31,13 @@ export async function saveResults(sql: Sql, tenantId: TenantId, items: NewResult
      on conflict (tenant_id, partner_id, period) do update set plan_version = excluded.plan_version,
        inputs_hash = excluded.inputs_hash, result = excluded.result, computed_at = now(),
        writeback_status = case when results.written_hash = excluded.inputs_hash then 'written' else 'pending' end,
-       writeback_error = null
+       writeback_error = null,
+       -- New numbers, or only a new rank (and the rank's awards and explain lines)? A
+       -- pending result keeps its new numbers until written: a later rank-only change
+       -- does not make it less urgent.
+       numbers_changed = (results.writeback_status = 'pending' and results.numbers_changed)
+         or (results.result - '{rank,awards,explain,inputsHash}'::text[])
+            is distinct from (excluded.result - '{rank,awards,explain,inputsHash}'::text[])
      where results.inputs_hash <> excluded.inputs_hash or results.plan_version <> excluded.plan_version
      returning partner_id, period`,
     [tenantId, JSON.stringify(rows)],
@@ -39,7 +45,23 @@ export async function saveResults(sql: Sql, tenantId: TenantId, items: NewResult
   return out.map((r) => r.partner_id);
 }
 
-/** Results waiting for write-back (not those failed for good), oldest first. */
+/** The period's stored results' hashes and plan versions, by partner (what saveResults compares). */
+export async function storedHashes(
+  sql: Sql,
+  tenantId: TenantId,
+  period: string,
+): Promise<Map<string, { inputsHash: string; planVersion: number }>> {
+  const rows = await sql.query<{ partner_id: string; inputs_hash: string; plan_version: number }>(
+    'select partner_id, inputs_hash, plan_version from results where tenant_id = $1 and period = $2',
+    [tenantId, period],
+  );
+  return new Map(rows.map((r) => [r.partner_id, { inputsHash: r.inputs_hash, planVersion: r.plan_version }]));
+}
+
+/**
+ * Results waiting for write-back (not those failed for good): those with new numbers
+ * first (a rank-only change can wait), then oldest first.
+ */
 export async function pendingResults(
   sql: Sql,
   tenantId: TenantId,
@@ -49,7 +71,7 @@ export async function pendingResults(
     `select * from results where tenant_id = $1 and writeback_status = 'pending'
        and ($3::text[] is null or partner_id = any($3::text[]))
        and ($4::text is null or period = $4)
-     order by computed_at, partner_id, period limit $2`,
+     order by numbers_changed desc, computed_at, partner_id, period limit $2`,
     [tenantId, opts.limit, opts.partnerIds ?? null, opts.period ?? null],
   );
   return rows.map(toResult);

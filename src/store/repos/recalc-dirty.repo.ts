@@ -18,19 +18,26 @@ export interface DirtyMark {
   ready: boolean;
 }
 
-/** Marks the partner-periods changed now (one statement for a whole sync pass; repeats count once). */
+/**
+ * Marks the partner-periods changed now (one statement for a whole sync pass; repeats
+ * count once). `own: false` (default true): the partner's own deals did not change,
+ * only facts it reads (a shared customer account, its partner record); such a mark
+ * does not count as a pass of a burst (`own_passes`).
+ */
 export async function markDirty(
   sql: Sql,
   tenantId: TenantId,
-  pairs: { partnerId: string; period: string }[],
+  pairs: { partnerId: string; period: string; own?: boolean }[],
 ): Promise<void> {
   if (pairs.length === 0) return;
   await sql.query(
-    `insert into recalc_dirty (tenant_id, partner_id, period)
-     select distinct $1::text, x.p, x.q from jsonb_to_recordset($2::jsonb) as x(p text, q text)
+    `insert into recalc_dirty (tenant_id, partner_id, period, own_passes)
+     select $1::text, x.p, x.q, max(case when x.o then 1 else 0 end)
+     from jsonb_to_recordset($2::jsonb) as x(p text, q text, o boolean) group by x.p, x.q
      on conflict (tenant_id, period, partner_id) do update
-       set version = recalc_dirty.version + 1, marked_at = now()`,
-    [tenantId, JSON.stringify(pairs.map((x) => ({ p: x.partnerId, q: x.period })))],
+       set version = recalc_dirty.version + 1, marked_at = now(),
+         own_passes = recalc_dirty.own_passes + excluded.own_passes`,
+    [tenantId, JSON.stringify(pairs.map((x) => ({ p: x.partnerId, q: x.period, o: x.own !== false })))],
   );
 }
 
@@ -42,16 +49,22 @@ export async function readDirtyPeriod(
   wait: { maxWaitMs: number; settleMs: number },
 ): Promise<DirtyMark[]> {
   // A mark is held while an open row was received at or before its latest change (the
-  // tenant's oldest open row is that old), and a mark that several passes touched (a
-  // partner in a burst) also while the tenant's syncs are still marking changes: until
-  // no mark of the tenant is newer than `settleMs`.
+  // tenant's oldest open row is that old), and a mark whose own deals several passes
+  // changed (a partner in a burst) also while the tenant's syncs are still marking
+  // changes: until no mark of the tenant is newer than `settleMs`. While some partner
+  // of the tenant is in a burst, every marked partner waits for that too (with passes
+  // that follow each other closely, a partner touched by one pass so far would be scored
+  // between two of its pushes); outside a burst (a steady stream of pushes for
+  // different partners, each touching others through shared accounts) no one waits for
+  // the stream to pause.
   const rows = await sql.query<{ partner_id: string; version: string; ready: boolean }>(
     `with o as (select min(received_at) as t from inbox
                 where tenant_id = $1 and status in ('pending', 'enqueued')),
-          l as (select max(marked_at) as t from recalc_dirty where tenant_id = $1)
+          l as (select max(marked_at) as t, coalesce(bool_or(own_passes > 1), false) as burst
+                from recalc_dirty where tenant_id = $1)
      select d.partner_id, d.version::text as version,
        ((o.t is null or o.t > d.marked_at)
-          and (d.version = 1 or l.t < now() - make_interval(secs => $4::double precision / 1000))
+          and (not l.burst or l.t < now() - make_interval(secs => $4::double precision / 1000))
          or d.first_marked_at < now() - make_interval(secs => $3::double precision / 1000)) as ready
      from recalc_dirty d, o, l where d.tenant_id = $1 and d.period = $2`,
     [tenantId, period, wait.maxWaitMs, wait.settleMs],
