@@ -5,9 +5,10 @@
 // 2. Our APL workflow function (manifest/fxiaoke/), for tenants without the callback:
 //    a JSON POST carrying the per-tenant secret in a header.
 // Both only *name* records; the job layer re-reads them (getDeals / list with since).
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ChangeEvent, WebhookRequest, WebhookVerdict } from '../contract.js';
+import { safeEqual } from '../safe-equal.js';
 
 export const CallbackBodySchema = z.object({
   signature: z.string().regex(/^[0-9a-fA-F]{40}$/, 'signature must be 40 hex characters'),
@@ -62,12 +63,7 @@ export function aesDecrypt(b64: string, aesKey: string): string {
   return Buffer.concat([d.update(Buffer.from(b64, 'base64')), d.final()]).toString('utf8');
 }
 
-/** Constant-time comparison of two hex/ASCII strings. */
-export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+export { safeEqual } from '../safe-equal.js';
 
 /** Signature of our reply: sha1(timestamp + nonce + encryptedResult + aesKey) (§4.1). */
 export function replySignature(

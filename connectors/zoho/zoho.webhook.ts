@@ -2,8 +2,9 @@
 // webhooks, so a push is genuine only if it carries the per-tenant secret we put in
 // the URL (`k`), and — for watch callbacks — our channel id and token. All three
 // compared in constant time. Callbacks carry ids only: the job layer re-reads them.
-import { hash, timingSafeEqual } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ChangeEvent, WebhookRequest, WebhookVerdict } from '../contract.js';
+import { safeEqual } from '../safe-equal.js';
 
 export interface WebhookExpectations {
   secret: string | null;
@@ -62,26 +63,6 @@ function readWatchCallback(b: Record<string, unknown>): WatchCallback | string {
     channel_id: String(b.channel_id),
     token: b.token as string | null | undefined,
   };
-}
-
-const sha256 = (s: string) => hash('sha256', s, 'buffer') as unknown as Buffer;
-
-/** Digests of the expected side (a tenant's secret, channel id and token are fixed; the map stays small). */
-const expected = new Map<string, Buffer>();
-function expectedDigest(s: string): Buffer {
-  let d = expected.get(s);
-  if (!d) {
-    if (expected.size >= 10_000) expected.clear();
-    d = sha256(s);
-    expected.set(s, d);
-  }
-  return d;
-}
-
-/** Constant-time string equality (hashing first makes lengths equal); `b` is the expected value. */
-export function safeEqual(a: string | null | undefined, b: string | null | undefined): boolean {
-  if (typeof a !== 'string' || typeof b !== 'string') return false;
-  return timingSafeEqual(sha256(a), expectedDigest(b)) && a.length === b.length;
 }
 
 function one(v: string | string[] | undefined): string | undefined {

@@ -14,9 +14,9 @@
 // tenant share their inbox insert and their handover (group commit: one statement and
 // one enqueue for the pushes that arrived while the previous one ran), so a burst
 // costs a few round trips per batch instead of six per push.
-import { hash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { CrmConnector, WebhookVerdict } from '../../../connectors/contract.js';
+import { safeEqual } from '../../../connectors/safe-equal.js';
 import type { ConnectorFactory } from '../../jobs/connectors.js';
 import { chunks, handOver, SYNC_BATCH } from '../../jobs/inbox-intake.js';
 import type { Queues } from '../../jobs/queue-factory.js';
@@ -48,25 +48,6 @@ export interface WebhookDeps {
 }
 
 export { WEBHOOK_PREFIX, webhookUrl } from '../../jobs/webhook-url.js';
-
-const digest = (s: string) => hash('sha256', s, 'buffer') as unknown as Buffer;
-
-/** The expected side's digest, made once per token (a tenant's token is fixed; the map stays small). */
-const expectedDigests = new Map<string, Buffer>();
-function expectedDigest(s: string): Buffer {
-  let d = expectedDigests.get(s);
-  if (!d) {
-    if (expectedDigests.size >= 10_000) expectedDigests.clear();
-    d = digest(s);
-    expectedDigests.set(s, d);
-  }
-  return d;
-}
-
-/** Constant-time equality of a given string and an expected one of any length (hashed to equal lengths first). */
-function sameSecret(given: string, expected: string): boolean {
-  return timingSafeEqual(digest(given), expectedDigest(expected)) && given.length === expected.length;
-}
 
 const NOT_FOUND = { error: { code: 'not_found', message: 'not found' } };
 
@@ -145,7 +126,7 @@ export const webhookRoutes =
         const tenantId = req.params.tenantId as TenantId;
         const target = TENANT_ID_PATTERN.test(tenantId) ? await webhookTarget(tenantId) : null;
         // Compare even when there is no tenant, so timing does not tell tenants apart.
-        const tokenOk = sameSecret(webhookToken, target?.webhookToken ?? '\u0000no-tenant');
+        const tokenOk = safeEqual(webhookToken, target?.webhookToken ?? '\u0000no-tenant');
         if (!target || !tokenOk || target.crm !== crm) return reply.status(404).send(NOT_FOUND);
 
         // Not req.log.child(): a child logger with redaction costs more CPU than the rest of the
