@@ -1,6 +1,6 @@
 // Explain lines: one per step, naming the deals behind each number, so finance and
 // partners can follow a result from the CRM records to the payout.
-import type { Evaluation } from './evaluate.js';
+import { type Evaluation, metricWithKey } from './evaluate.js';
 import { flatAll } from './flat-text.js';
 import { groupThousands, moneyText, roundedNumber } from './money.js';
 import type { Plan } from './plan.schema.js';
@@ -67,8 +67,9 @@ export function explainLines(
     `tier ${levels[e.basisTier]!.name}: ${basis} ${roundedNumber(e.basisValue, 2)} ≥ ${levels[e.basisTier]!.min}`,
   );
   for (const gate of plan.gates) {
-    const failed = e.gatesFailed.find((g) => g.gate === gate);
-    const m = e.metrics.find((x) => x.metric.key === gate.metric);
+    let failed = false;
+    for (const g of e.gatesFailed) if (g.gate === gate) failed = true;
+    const m = metricWithKey(e.metrics, gate.metric);
     const value = m?.actual.value == null ? 'no value' : m.actual.value.toDecimalPlaces(4).toString();
     const effect = gate.effect === 'noPayout' ? 'no payout' : `tier at most ${gate.effect.maxTier}`;
     lines.push(

@@ -21,7 +21,8 @@ export type DecimalValue = Decimal | string | number;
 /** n ÷ d rounded half away from zero (d > 0). */
 function divHalfUp(n: bigint, d: bigint): bigint {
   const q = n / d;
-  const r = n - q * d;
+  // The remainder has n's sign, as n − q·d does; one BigInt operation instead of two.
+  const r = n % d;
   if (r === 0n) return q;
   const twice = (r < 0n ? -r : r) * 2n;
   return twice >= d ? (n < 0n ? q - 1n : q + 1n) : q;
