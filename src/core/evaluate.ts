@@ -289,32 +289,43 @@ export function evaluatePartner(
   };
 }
 
-/** Condition check shared by bonuses and awards (rank conditions are decided by the ranker). */
+/** Decimals of the plan's condition thresholds (numbers such as 1.2), read once each. */
+const thresholds = new Map<number, Decimal>();
+
+function threshold(value: number): Decimal {
+  let decimal = thresholds.get(value);
+  if (decimal === undefined) {
+    decimal = new Decimal(value);
+    if (thresholds.size < 1024) thresholds.set(value, decimal);
+  }
+  return decimal;
+}
+
+/**
+ * Why a bonus's or award's metric condition is met, or null when it is not (rank
+ * conditions are decided by the ranker). The text is written only for a met
+ * condition: nothing reads it otherwise, and this runs for every partner.
+ */
 export function metricConditionMet(
   evaluation: Pick<Evaluation, 'metrics'>,
   when: { metric: string; attainmentAtLeast?: number | undefined; actualAtLeast?: number | undefined },
-): { met: boolean; because: string } {
+): string | null {
   const m = metricWithKey(evaluation.metrics, when.metric);
   if (when.attainmentAtLeast !== undefined) {
     const value = m?.attainment ?? null;
-    const met = value?.gte(when.attainmentAtLeast) === true;
-    return {
-      met,
-      because: `${when.metric} attainment ${value?.toDecimalPlaces(4).toString() ?? 'n/a'} ${met ? '≥' : '<'} ${when.attainmentAtLeast}`,
-    };
+    if (value === null || !value.gte(threshold(when.attainmentAtLeast))) return null;
+    return `${when.metric} attainment ${value.toDecimalPlaces(4).toString()} ≥ ${when.attainmentAtLeast}`;
   }
   const value = m?.actual.value ?? null;
-  const met = value?.gte(when.actualAtLeast ?? 0) === true;
-  return {
-    met,
-    because: `${when.metric} ${value?.toDecimalPlaces(4).toString() ?? 'n/a'} ${met ? '≥' : '<'} ${when.actualAtLeast}`,
-  };
+  if (value === null || !value.gte(threshold(when.actualAtLeast ?? 0))) return null;
+  return `${when.metric} ${value.toDecimalPlaces(4).toString()} ≥ ${when.actualAtLeast}`;
 }
 
-export function tierConditionMet(plan: Plan, tier: number, name: string): { met: boolean; because: string } {
+/** Why a tier condition is met, or null when it is not. */
+export function tierConditionMet(plan: Plan, tier: number, name: string): string | null {
   const needed = levelIndex(plan, name);
-  const met = needed >= 0 && tier >= needed;
-  return { met, because: `tier ${plan.tiers.levels[tier]?.name} ${met ? '≥' : '<'} ${name}` };
+  if (needed < 0 || tier < needed) return null;
+  return `tier ${plan.tiers.levels[tier]?.name} ≥ ${name}`;
 }
 
 function computePayout(plan: Plan, e: Omit<Evaluation, 'payout'>, withheld: boolean): PayoutEval {
@@ -329,7 +340,7 @@ function computePayout(plan: Plan, e: Omit<Evaluation, 'payout'>, withheld: bool
   if (plan.tiers.mode === 'retroactive') {
     const rate = compiled.levels[e.tier]!.rate;
     base = rate.times(baseActual);
-    baseSteps.push(`${rate.times(100).toString()}% × ${groupThousands(baseActual.toFixed())}`);
+    baseSteps.push(`${compiled.levels[e.tier]!.ratePercent}% × ${groupThousands(baseActual.toFixed())}`);
   } else {
     // Bands: level i covers [min_i, min_{i+1}) as attainment of the base target; the
     // partner's own tier is the top band (a maxTier gate pays the excess at its rate).
@@ -343,7 +354,7 @@ function computePayout(plan: Plan, e: Omit<Evaluation, 'payout'>, withheld: bool
       const part = Decimal.max(top.minus(lower), ZERO);
       base = base.plus(rate.times(part));
       baseSteps.push(
-        `${levels[i]!.name} band ${rate.times(100).toString()}% × ${groupThousands(part.toFixed())}`,
+        `${levels[i]!.name} band ${compiled.levels[i]!.ratePercent}% × ${groupThousands(part.toFixed())}`,
       );
     }
   }
@@ -351,15 +362,15 @@ function computePayout(plan: Plan, e: Omit<Evaluation, 'payout'>, withheld: bool
   const tierBonus = compiled.levels[e.tier]!.bonus ?? ZERO;
   const bonuses: PayoutEval['bonuses'] = [];
   for (const bonus of plan.payout.bonuses) {
-    const check =
+    const because =
       'tierAtLeast' in bonus.when
         ? tierConditionMet(plan, e.tier, bonus.when.tierAtLeast)
         : metricConditionMet(e, bonus.when);
-    if (check.met)
+    if (because !== null)
       bonuses.push({
         name: bonus.name,
         amount: roundMoney(toDecimal(bonus.amount), currency),
-        because: check.because,
+        because,
       });
   }
 
@@ -370,7 +381,7 @@ function computePayout(plan: Plan, e: Omit<Evaluation, 'payout'>, withheld: bool
   const roundedTierBonus = roundMoney(tierBonus, currency);
   let subtotal = roundedBase.plus(roundedTierBonus);
   for (const b of bonuses) subtotal = subtotal.plus(b.amount);
-  const cap = compiled.payoutCap === null ? null : roundMoney(compiled.payoutCap, currency);
+  const cap = compiled.payoutCapMoney;
   const capReduction = cap !== null && subtotal.gt(cap) ? subtotal.minus(cap) : ZERO;
   return {
     base: roundedBase,

@@ -97,6 +97,8 @@ export interface Prepared {
   /** Won deals credited to each partner, each with its close instant. */
   wonByPartner: Map<string, Credit[]>;
   rates: Map<string, Decimal>;
+  /** Each rate as text, for the hashed facts of every partner (written once here). */
+  rateTexts: Map<string, string>;
   /** Earlier periods' statements per partner, oldest first. */
   settled: Map<string, Settled[]>;
   errors: RecordError[];
@@ -318,7 +320,9 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
   // Canonical order, so shuffled input gives byte-identical output.
   errors.sort((a, b) => cmp(a.type, b.type) || cmp(a.id, b.id) || cmp(a.reason, b.reason));
   for (const credits of wonByPartner.values()) sortInPlace(credits, (a, b) => cmp(a.id, b.id));
-  return { partners, accounts, wonByPartner, rates, settled, errors };
+  const rateTexts = new Map<string, string>();
+  for (const [code, rate] of rates) rateTexts.set(code, rate.toString());
+  return { partners, accounts, wonByPartner, rates, rateTexts, settled, errors };
 }
 
 const CLOSED_AT_FORMAT =

@@ -187,9 +187,9 @@ function awardsWithoutRank(plan: Plan, e: Evaluation): EarnedAward[] {
     const award = plan.awards[index]!;
     const when = award.when;
     if ('rank' in when) continue;
-    const check =
+    const because =
       'tierAtLeast' in when ? tierConditionMet(plan, e.tier, when.tierAtLeast) : metricConditionMet(e, when);
-    if (check.met) out.push(earned(index, award, check.because));
+    if (because !== null) out.push(earned(index, award, because));
   }
   return out;
 }
@@ -357,8 +357,7 @@ function hashedFacts(
     parts.push(JSON.stringify(attributesText(a?.attributes)), ',', jsonOrNull(first?.dealId), ',');
     parts.push(first === undefined ? 'null' : JSON.stringify(first.closedMs), ']');
   }
-  for (const c of sortedStrings(currencies))
-    parts.push('\n', c, '=', prepared.rates.get(c)?.toString() ?? '');
+  for (const c of sortedStrings(currencies)) parts.push('\n', c, '=', prepared.rateTexts.get(c) ?? '');
   for (const st of earlier) parts.push('\n', st.period.key, ':', st.payout.toString());
   return parts.join('');
 }
