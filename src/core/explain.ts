@@ -110,9 +110,12 @@ export function rankAndAwardLines(
   rank: RankResult,
   awards: { award: AwardResult; because: string }[],
 ): string[] {
-  const within = Object.entries(rank.within)
-    .filter(([, r]) => r !== null)
-    .map(([field, r]) => `${r} of ${rank.of.within[field]} by ${field}`);
+  // A plain loop: no closures per partner.
+  const within: string[] = [];
+  for (const field in rank.within) {
+    const r = rank.within[field];
+    if (r !== null) within.push(`${r} of ${rank.of.within[field]} by ${field}`);
+  }
   const lines = [
     `rank ${rank.overall} of ${rank.of.overall} overall${within.length ? `; ${within.join('; ')}` : ''}`,
   ];
