@@ -230,7 +230,7 @@ export function evaluatePartner(
     weightSum = weightSum.plus(weight);
     weightedSum = weightedSum.plus(m.attainment.times(weight));
   }
-  const scoreExact = weightSum.isZero() ? ZERO : weightedSum.times(HUNDRED).div(weightSum);
+  const scoreExact = weightSum.isZero() ? ZERO : weightedSum.timesHundred().div(weightSum);
   const scoreRounded = nearRoundingTie(scoreExact)
     ? exactScore(metrics, weights, weightSum)
     : scoreExact.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
@@ -239,7 +239,7 @@ export function evaluatePartner(
   const basisValue =
     basis === 'score'
       ? scoreRounded
-      : (metricWithKey(metrics, basis.attainment)?.attainment ?? ZERO).times(HUNDRED);
+      : (metricWithKey(metrics, basis.attainment)?.attainment ?? ZERO).timesHundred();
   const basisTier = tierIndexFor(plan, basisValue);
 
   let tier = basisTier;

@@ -124,6 +124,11 @@ export class Decimal {
     return Decimal.fromUnits(divHalfUp(this.units * of(other), SCALE));
   }
 
+  /** × 100, which is exact: what times(100) gives, without its rounding division. */
+  timesHundred(): Decimal {
+    return Decimal.fromUnits(this.units * 100n);
+  }
+
   div(other: DecimalValue): Decimal {
     let d = of(other);
     if (d === 0n) throw new Error('division by zero');

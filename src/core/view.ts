@@ -1,9 +1,11 @@
 // Presentation values of each metric, computed once per partner and shared by the
 // results, the feedback and the explain lines (decimal maths is the costly part of
 // scoring ten thousand partners, so nothing here is computed twice).
+
+import { compile } from './compiled.js';
 import type { Evaluation, MetricEval } from './evaluate.js';
 import { valueText } from './labels.js';
-import { type Decimal, groupThousands, HUNDRED, roundedNumber } from './money.js';
+import { type Decimal, groupThousands, roundedNumber } from './money.js';
 import type { Metric, Plan } from './plan.schema.js';
 
 export interface MetricView {
@@ -29,6 +31,8 @@ export function display(m: MetricEval, text: string, currency: string): string {
 
 export function metricViews(plan: Plan, e: Evaluation): MetricView[] {
   const currency = plan.currency;
+  // The plan's weights as Decimals (the same values as new Decimal(metric.weight)).
+  const weights = compile(plan).weight;
   const views: MetricView[] = new Array(e.metrics.length);
   for (let i = 0; i < views.length; i++) {
     const m = e.metrics[i]!;
@@ -44,9 +48,9 @@ export function metricViews(plan: Plan, e: Evaluation): MetricView[] {
       rawAttainment: scored ? roundedNumber(m.rawAttainment!, 4) : null,
       attainment: scored ? roundedNumber(m.attainment!, 4) : null,
       points: scored
-        ? roundedNumber(m.attainment!.times(m.metric.weight).times(HUNDRED).div(e.weightSum), 2)
+        ? roundedNumber(m.attainment!.times(weights.get(m.metric.key)!).timesHundred().div(e.weightSum), 2)
         : null,
-      percent: scored ? `${m.rawAttainment!.times(HUNDRED).toDecimalPlaces(0).toString()}%` : null,
+      percent: scored ? `${m.rawAttainment!.timesHundred().toDecimalPlaces(0).toString()}%` : null,
     };
   }
   return views;
