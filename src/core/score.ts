@@ -353,8 +353,8 @@ function hashedFacts(
   for (const id of sortedStrings(byAccount.keys())) {
     const { account: a, first } = byAccount.get(id)!;
     // JSON of [id, region, industry, attributes, first deal, first instant], written out.
-    parts.push('\n[', JSON.stringify(id), ',', jsonOrNull(a?.region), ',', jsonOrNull(a?.industry), ',');
-    parts.push(JSON.stringify(attributesText(a?.attributes)), ',', jsonOrNull(first?.dealId), ',');
+    parts.push('\n[', jsonString(id), ',', jsonOrNull(a?.region), ',', jsonOrNull(a?.industry), ',');
+    parts.push(jsonString(attributesText(a?.attributes)), ',', jsonOrNull(first?.dealId), ',');
     parts.push(first === undefined ? 'null' : JSON.stringify(first.closedMs), ']');
   }
   for (const c of sortedStrings(currencies)) parts.push('\n', c, '=', prepared.rateTexts.get(c) ?? '');
@@ -402,7 +402,21 @@ function awardResults(awards: EarnedAward[]): AwardResult[] {
   return out;
 }
 
+/**
+ * JSON.stringify(text): quoted as it is when no character needs an escape (no quote,
+ * backslash, control character or surrogate), as ids, regions and dates never do.
+ * This runs for several strings of every account of every partner, and a call into
+ * JSON.stringify costs several times the scan.
+ */
+function jsonString(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text);
+  }
+  return `"${text}"`;
+}
+
 /** A string, or null/undefined, as JSON.stringify writes it inside an array. */
 function jsonOrNull(value: string | null | undefined): string {
-  return value === null || value === undefined ? 'null' : JSON.stringify(value);
+  return value === null || value === undefined ? 'null' : jsonString(value);
 }
