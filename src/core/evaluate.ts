@@ -62,10 +62,43 @@ export interface Evaluation {
 
 export function creditsIn(credits: Credit[] | undefined, period: Period): Credit[] {
   if (!credits) return [];
-  const inPeriod = (c: Credit) => c.closedMs >= period.startMs && c.closedMs < period.endMs;
+  // Plain loops, no closure per call: this runs for every partner and period.
+  const { startMs, endMs } = period;
+  let all = true;
+  for (let i = 0; i < credits.length; i++) {
+    const closedMs = credits[i]!.closedMs;
+    if (closedMs < startMs || closedMs >= endMs) {
+      all = false;
+      break;
+    }
+  }
   // Usually every credit is in the period (no settled periods): share the list, which
   // nothing changes, instead of copying it for every partner.
-  return credits.every(inPeriod) ? credits : credits.filter(inPeriod);
+  if (all) return credits;
+  const out: Credit[] = [];
+  for (const c of credits) if (c.closedMs >= startMs && c.closedMs < endMs) out.push(c);
+  return out;
+}
+
+/**
+ * The evaluation of the metric with this key, or undefined. A loop rather than
+ * `metrics.find(m => …)`: this runs several times per partner, and a closure per call
+ * is garbage (and, where the code is transformed to keep function names, a property
+ * definition per closure).
+ */
+export function metricWithKey<T extends { metric: { key: string } }>(
+  metrics: T[],
+  key: string,
+): T | undefined {
+  for (let i = 0; i < metrics.length; i++) if (metrics[i]!.metric.key === key) return metrics[i];
+  return undefined;
+}
+
+/** Position of the tier level with this name, or −1. */
+function levelIndex(plan: Plan, name: string): number {
+  const levels = plan.tiers.levels;
+  for (let i = 0; i < levels.length; i++) if (levels[i]!.name === name) return i;
+  return -1;
 }
 
 export function resolveTarget(
@@ -184,7 +217,9 @@ export function evaluatePartner(
   period: Period,
 ): Evaluation {
   const credits = creditsIn(prepared.wonByPartner.get(partner.id), period);
-  const metrics = plan.metrics.map((m) => evaluateMetric(plan, partner, credits, m));
+  const metrics: MetricEval[] = new Array(plan.metrics.length);
+  for (let i = 0; i < metrics.length; i++)
+    metrics[i] = evaluateMetric(plan, partner, credits, plan.metrics[i]!);
 
   const weights = compile(plan).weight;
   let weightSum = ZERO;
@@ -195,7 +230,7 @@ export function evaluatePartner(
     weightSum = weightSum.plus(weight);
     weightedSum = weightedSum.plus(m.attainment.times(weight));
   }
-  const scoreExact = weightSum.isZero() ? ZERO : weightedSum.times(HUNDRED).div(weightSum);
+  const scoreExact = weightSum.isZero() ? ZERO : weightedSum.timesHundred().div(weightSum);
   const scoreRounded = nearRoundingTie(scoreExact)
     ? exactScore(metrics, weights, weightSum)
     : scoreExact.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
@@ -204,19 +239,19 @@ export function evaluatePartner(
   const basisValue =
     basis === 'score'
       ? scoreRounded
-      : (metrics.find((m) => m.metric.key === basis.attainment)?.attainment ?? ZERO).times(HUNDRED);
+      : (metricWithKey(metrics, basis.attainment)?.attainment ?? ZERO).timesHundred();
   const basisTier = tierIndexFor(plan, basisValue);
 
   let tier = basisTier;
   let withheld = false;
   const gatesFailed: GateEval[] = [];
   for (const gate of plan.gates) {
-    const actual = metrics.find((m) => m.metric.key === gate.metric)?.actual.value ?? null;
+    const actual = metricWithKey(metrics, gate.metric)?.actual.value ?? null;
     if (actual?.gte(gate.min)) continue;
     gatesFailed.push({ gate, actual });
     if (gate.effect === 'noPayout') withheld = true;
     else {
-      const cap = plan.tiers.levels.findIndex((l) => l.name === (gate.effect as { maxTier: string }).maxTier);
+      const cap = levelIndex(plan, (gate.effect as { maxTier: string }).maxTier);
       if (cap >= 0 && cap < tier) tier = cap;
     }
   }
@@ -254,39 +289,50 @@ export function evaluatePartner(
   };
 }
 
-/** Condition check shared by bonuses and awards (rank conditions are decided by the ranker). */
+/** Decimals of the plan's condition thresholds (numbers such as 1.2), read once each. */
+const thresholds = new Map<number, Decimal>();
+
+function threshold(value: number): Decimal {
+  let decimal = thresholds.get(value);
+  if (decimal === undefined) {
+    decimal = new Decimal(value);
+    if (thresholds.size < 1024) thresholds.set(value, decimal);
+  }
+  return decimal;
+}
+
+/**
+ * Why a bonus's or award's metric condition is met, or null when it is not (rank
+ * conditions are decided by the ranker). The text is written only for a met
+ * condition: nothing reads it otherwise, and this runs for every partner.
+ */
 export function metricConditionMet(
   evaluation: Pick<Evaluation, 'metrics'>,
   when: { metric: string; attainmentAtLeast?: number | undefined; actualAtLeast?: number | undefined },
-): { met: boolean; because: string } {
-  const m = evaluation.metrics.find((x) => x.metric.key === when.metric);
+): string | null {
+  const m = metricWithKey(evaluation.metrics, when.metric);
   if (when.attainmentAtLeast !== undefined) {
     const value = m?.attainment ?? null;
-    const met = value?.gte(when.attainmentAtLeast) === true;
-    return {
-      met,
-      because: `${when.metric} attainment ${value?.toDecimalPlaces(4).toString() ?? 'n/a'} ${met ? '≥' : '<'} ${when.attainmentAtLeast}`,
-    };
+    if (value === null || !value.gte(threshold(when.attainmentAtLeast))) return null;
+    return `${when.metric} attainment ${value.toDecimalPlaces(4).toString()} ≥ ${when.attainmentAtLeast}`;
   }
   const value = m?.actual.value ?? null;
-  const met = value?.gte(when.actualAtLeast ?? 0) === true;
-  return {
-    met,
-    because: `${when.metric} ${value?.toDecimalPlaces(4).toString() ?? 'n/a'} ${met ? '≥' : '<'} ${when.actualAtLeast}`,
-  };
+  if (value === null || !value.gte(threshold(when.actualAtLeast ?? 0))) return null;
+  return `${when.metric} ${value.toDecimalPlaces(4).toString()} ≥ ${when.actualAtLeast}`;
 }
 
-export function tierConditionMet(plan: Plan, tier: number, name: string): { met: boolean; because: string } {
-  const needed = plan.tiers.levels.findIndex((l) => l.name === name);
-  const met = needed >= 0 && tier >= needed;
-  return { met, because: `tier ${plan.tiers.levels[tier]?.name} ${met ? '≥' : '<'} ${name}` };
+/** Why a tier condition is met, or null when it is not. */
+export function tierConditionMet(plan: Plan, tier: number, name: string): string | null {
+  const needed = levelIndex(plan, name);
+  if (needed < 0 || tier < needed) return null;
+  return `tier ${plan.tiers.levels[tier]?.name} ≥ ${name}`;
 }
 
 function computePayout(plan: Plan, e: Omit<Evaluation, 'payout'>, withheld: boolean): PayoutEval {
   const currency = plan.currency;
   const levels = plan.tiers.levels;
   const compiled = compile(plan);
-  const baseMetric = e.metrics.find((m) => m.metric.key === plan.payout.base);
+  const baseMetric = metricWithKey(e.metrics, plan.payout.base);
   const baseActual = baseMetric?.actual.value ?? ZERO;
   const baseSteps: string[] = [];
   let base = ZERO;
@@ -294,7 +340,7 @@ function computePayout(plan: Plan, e: Omit<Evaluation, 'payout'>, withheld: bool
   if (plan.tiers.mode === 'retroactive') {
     const rate = compiled.levels[e.tier]!.rate;
     base = rate.times(baseActual);
-    baseSteps.push(`${rate.times(100).toString()}% × ${groupThousands(baseActual.toFixed())}`);
+    baseSteps.push(`${compiled.levels[e.tier]!.ratePercent}% × ${groupThousands(baseActual.toFixed())}`);
   } else {
     // Bands: level i covers [min_i, min_{i+1}) as attainment of the base target; the
     // partner's own tier is the top band (a maxTier gate pays the excess at its rate).
@@ -308,7 +354,7 @@ function computePayout(plan: Plan, e: Omit<Evaluation, 'payout'>, withheld: bool
       const part = Decimal.max(top.minus(lower), ZERO);
       base = base.plus(rate.times(part));
       baseSteps.push(
-        `${levels[i]!.name} band ${rate.times(100).toString()}% × ${groupThousands(part.toFixed())}`,
+        `${levels[i]!.name} band ${compiled.levels[i]!.ratePercent}% × ${groupThousands(part.toFixed())}`,
       );
     }
   }
@@ -316,15 +362,15 @@ function computePayout(plan: Plan, e: Omit<Evaluation, 'payout'>, withheld: bool
   const tierBonus = compiled.levels[e.tier]!.bonus ?? ZERO;
   const bonuses: PayoutEval['bonuses'] = [];
   for (const bonus of plan.payout.bonuses) {
-    const check =
+    const because =
       'tierAtLeast' in bonus.when
         ? tierConditionMet(plan, e.tier, bonus.when.tierAtLeast)
         : metricConditionMet(e, bonus.when);
-    if (check.met)
+    if (because !== null)
       bonuses.push({
         name: bonus.name,
         amount: roundMoney(toDecimal(bonus.amount), currency),
-        because: check.because,
+        because,
       });
   }
 
@@ -333,8 +379,9 @@ function computePayout(plan: Plan, e: Omit<Evaluation, 'payout'>, withheld: bool
   }
   const roundedBase = roundMoney(base, currency);
   const roundedTierBonus = roundMoney(tierBonus, currency);
-  const subtotal = bonuses.reduce((s, b) => s.plus(b.amount), roundedBase.plus(roundedTierBonus));
-  const cap = compiled.payoutCap === null ? null : roundMoney(compiled.payoutCap, currency);
+  let subtotal = roundedBase.plus(roundedTierBonus);
+  for (const b of bonuses) subtotal = subtotal.plus(b.amount);
+  const cap = compiled.payoutCapMoney;
   const capReduction = cap !== null && subtotal.gt(cap) ? subtotal.minus(cap) : ZERO;
   return {
     base: roundedBase,

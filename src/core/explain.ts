@@ -1,6 +1,6 @@
 // Explain lines: one per step, naming the deals behind each number, so finance and
 // partners can follow a result from the CRM records to the payout.
-import type { Evaluation } from './evaluate.js';
+import { type Evaluation, metricWithKey } from './evaluate.js';
 import { flatAll } from './flat-text.js';
 import { groupThousands, moneyText, roundedNumber } from './money.js';
 import type { Plan } from './plan.schema.js';
@@ -67,8 +67,9 @@ export function explainLines(
     `tier ${levels[e.basisTier]!.name}: ${basis} ${roundedNumber(e.basisValue, 2)} ≥ ${levels[e.basisTier]!.min}`,
   );
   for (const gate of plan.gates) {
-    const failed = e.gatesFailed.find((g) => g.gate === gate);
-    const m = e.metrics.find((x) => x.metric.key === gate.metric);
+    let failed = false;
+    for (const g of e.gatesFailed) if (g.gate === gate) failed = true;
+    const m = metricWithKey(e.metrics, gate.metric);
     const value = m?.actual.value == null ? 'no value' : m.actual.value.toDecimalPlaces(4).toString();
     const effect = gate.effect === 'noPayout' ? 'no payout' : `tier at most ${gate.effect.maxTier}`;
     lines.push(
@@ -109,9 +110,12 @@ export function rankAndAwardLines(
   rank: RankResult,
   awards: { award: AwardResult; because: string }[],
 ): string[] {
-  const within = Object.entries(rank.within)
-    .filter(([, r]) => r !== null)
-    .map(([field, r]) => `${r} of ${rank.of.within[field]} by ${field}`);
+  // A plain loop: no closures per partner.
+  const within: string[] = [];
+  for (const field in rank.within) {
+    const r = rank.within[field];
+    if (r !== null) within.push(`${r} of ${rank.of.within[field]} by ${field}`);
+  }
   const lines = [
     `rank ${rank.overall} of ${rank.of.overall} overall${within.length ? `; ${within.join('; ')}` : ''}`,
   ];

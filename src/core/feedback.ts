@@ -13,16 +13,29 @@ export function feedback(
   plan: Plan,
   views: MetricView[],
 ): { strengths: FeedbackItem[]; improvements: FeedbackItem[] } {
-  const scored = views.filter((v) => v.rawAttainment !== null);
-  const strengths = sortInPlace(
-    scored.filter((v) => v.m.rawAttainment!.gte(ONE)),
-    (a, b) => b.m.rawAttainment!.comparedTo(a.m.rawAttainment!),
-  ).map((v) => strength(v));
-  const improvements = sortInPlace(
-    scored.filter((v) => v.m.rawAttainment!.lt(ONE)),
-    (a, b) => a.m.rawAttainment!.comparedTo(b.m.rawAttainment!),
-  ).map((v) => improvement(plan, v));
+  // Plain loops and module-level comparators: no closures per partner.
+  const strong: MetricView[] = [];
+  const weak: MetricView[] = [];
+  for (const v of views) {
+    if (v.rawAttainment === null) continue;
+    if (v.m.rawAttainment!.gte(ONE)) strong.push(v);
+    else weak.push(v);
+  }
+  sortInPlace(strong, byAttainmentDescending);
+  sortInPlace(weak, byAttainmentAscending);
+  const strengths: FeedbackItem[] = new Array(strong.length);
+  for (let i = 0; i < strong.length; i++) strengths[i] = strength(strong[i]!);
+  const improvements: FeedbackItem[] = new Array(weak.length);
+  for (let i = 0; i < weak.length; i++) improvements[i] = improvement(plan, weak[i]!);
   return { strengths, improvements };
+}
+
+function byAttainmentDescending(a: MetricView, b: MetricView): number {
+  return b.m.rawAttainment!.comparedTo(a.m.rawAttainment!);
+}
+
+function byAttainmentAscending(a: MetricView, b: MetricView): number {
+  return a.m.rawAttainment!.comparedTo(b.m.rawAttainment!);
 }
 
 function strength(v: MetricView): FeedbackItem {
@@ -59,7 +72,14 @@ function improvement(plan: Plan, v: MetricView): FeedbackItem {
 }
 
 export function gateMessage(plan: Plan, views: MetricView[], g: GateEval): Message {
-  const view = views.find((v) => v.m.metric.key === g.gate.metric)!;
+  let found: MetricView | undefined;
+  for (const v of views) {
+    if (v.m.metric.key === g.gate.metric) {
+      found = v;
+      break;
+    }
+  }
+  const view = found!;
   const label = metricLabel(view.m.metric);
   const actual = g.actual === null ? null : view.actualDisplay;
   const min = display(

@@ -72,17 +72,19 @@ export class FirstWonTracker {
     return first;
   }
 
-  /** Every deal is seen: the first won deal of each account a deal reached. */
-  finish(): Map<string, FirstWon> {
-    const byAccount = new Map<string, FirstWon>();
-    for (const [id, slot] of this.slotOf) {
-      const closedMs = this.closedMs[slot]!;
-      if (closedMs === Number.POSITIVE_INFINITY) continue;
-      const first = this.entry(slot);
+  /**
+   * Every deal is seen: the entries handed out get their final values. Only those
+   * are read (through the credits that link them), so no map of every account's
+   * first win is built.
+   */
+  finish(): void {
+    const entries = this.entries;
+    for (let slot = 0; slot < entries.length; slot++) {
+      const first = entries[slot];
+      if (first === undefined) continue;
+      // An entry is handed out only after see() noted a deal of its account.
       first.dealId = this.dealIds[slot]!;
-      first.closedMs = closedMs;
-      byAccount.set(id, first);
+      first.closedMs = this.closedMs[slot]!;
     }
-    return byAccount;
   }
 }

@@ -16,7 +16,20 @@ const DEFAULT_LABELS: Record<Metric['kind'], (m: Metric) => Message> = {
   partnerAttribute: (m) => ({ en: 'field' in m ? m.field : m.key, 'zh-CN': 'field' in m ? m.field : m.key }),
 };
 
+/** Labels per metric object: a plan's metrics are scored for every partner. */
+const labels = new WeakMap<Metric, Message>();
+
+/** The metric's label in both languages. The same object for a metric each time: do not change it. */
 export function metricLabel(metric: Metric): Message {
+  let label = labels.get(metric);
+  if (label === undefined) {
+    label = labelOf(metric);
+    labels.set(metric, label);
+  }
+  return label;
+}
+
+function labelOf(metric: Metric): Message {
   const fallback = DEFAULT_LABELS[metric.kind](metric);
   if (typeof metric.label === 'string') return { en: metric.label, 'zh-CN': metric.label };
   return { en: metric.label?.en ?? fallback.en, 'zh-CN': metric.label?.['zh-CN'] ?? fallback['zh-CN'] };

@@ -86,7 +86,7 @@ export function computeActual(
       const dealIds: string[] = [];
       for (const c of credits) {
         const accountId = c.accountId;
-        // c.first is prepared.firstWon.get(accountId), linked in prepare.
+        // c.first is its account's first won deal, linked in prepare.
         if (accountId && c.first?.dealId === c.id && !accounts.has(accountId)) {
           accounts.add(accountId);
           dealIds.push(c.id);

@@ -1,7 +1,13 @@
 // Scores every partner of the input for one period: the results document of
 // docs/incentive-model.md §4. Pure and deterministic: the clock (computedAt) is an
 // argument, and the output does not depend on the order of the input records.
-import { type Evaluation, evaluatePartner, metricConditionMet, tierConditionMet } from './evaluate.js';
+import {
+  type Evaluation,
+  evaluatePartner,
+  metricConditionMet,
+  metricWithKey,
+  tierConditionMet,
+} from './evaluate.js';
 import { explainLines, rankAndAwardLines } from './explain.js';
 import { feedback, gateMessage } from './feedback.js';
 import { attributesText, canonicalJson, sha256Hex } from './hash.js';
@@ -20,7 +26,7 @@ import type {
   ResultsDocument,
 } from './results.js';
 import { sortedStrings, sortInPlace } from './small-sort.js';
-import { metricViews } from './view.js';
+import { type MetricView, metricViews } from './view.js';
 
 /** A usage mistake (such as a period key that does not fit the plan), not bad data. */
 export class UsageError extends Error {
@@ -122,10 +128,13 @@ function scoreUnrankedPrepared(
   function* partners() {
     for (const partner of sorted) {
       const e = evaluatePartner(plan, prepared, partner, period);
-      const earlier = (prepared.settled.get(partner.id) ?? []).map((s) => ({
-        ...s,
-        evaluation: evaluatePartner(plan, prepared, partner, s.period),
-      }));
+      const settled = prepared.settled.get(partner.id);
+      const earlier: (Settled & { evaluation: Evaluation })[] = [];
+      if (settled) {
+        for (const s of settled) {
+          earlier.push({ ...s, evaluation: evaluatePartner(plan, prepared, partner, s.period) });
+        }
+      }
       yield unrankedResult(plan, prepared, e, earlier, planHash, hash);
     }
   }
@@ -182,27 +191,34 @@ function earned(index: number, award: Plan['awards'][number], because: string): 
 /** Awards decided by tier or metric (rank awards wait for the ranking). */
 function awardsWithoutRank(plan: Plan, e: Evaluation): EarnedAward[] {
   const out: EarnedAward[] = [];
-  plan.awards.forEach((award, index) => {
+  // Plain loops here and below: no closure per partner.
+  for (let index = 0; index < plan.awards.length; index++) {
+    const award = plan.awards[index]!;
     const when = award.when;
-    if ('rank' in when) return;
-    const check =
+    if ('rank' in when) continue;
+    const because =
       'tierAtLeast' in when ? tierConditionMet(plan, e.tier, when.tierAtLeast) : metricConditionMet(e, when);
-    if (check.met) out.push(earned(index, award, check.because));
-  });
+    if (because !== null) out.push(earned(index, award, because));
+  }
   return out;
 }
 
 function rankAwards(plan: Plan, rank: RankResult): EarnedAward[] {
   const out: EarnedAward[] = [];
-  plan.awards.forEach((award, index) => {
+  for (let index = 0; index < plan.awards.length; index++) {
+    const award = plan.awards[index]!;
     const when = award.when;
-    if (!('rank' in when)) return;
+    if (!('rank' in when)) continue;
     const position = when.rank.within ? (rank.within[when.rank.within] ?? null) : rank.overall;
-    if (position === null || position > when.rank.top) return;
+    if (position === null || position > when.rank.top) continue;
     const scope = when.rank.within ? `by ${when.rank.within}` : 'overall';
     out.push(earned(index, award, `rank ${position} ${scope} ≤ ${when.rank.top}`));
-  });
+  }
   return out;
+}
+
+function byPlanOrder(a: EarnedAward, b: EarnedAward): number {
+  return a.index - b.index;
 }
 
 export interface UnrankedResult {
@@ -235,7 +251,8 @@ function unrankedResult(
       kind: amount.isNegative() ? 'clawback' : 'true-up',
     });
   }
-  const total = adjustments.reduce((sum, a) => sum.plus(a.amount), e.payout.own);
+  let total = e.payout.own;
+  for (const a of adjustments) total = total.plus(a.amount);
   const totalText = moneyText(total, currency);
 
   const views = metricViews(plan, e);
@@ -262,17 +279,11 @@ function unrankedResult(
       score: e.score,
       tier: plan.tiers.levels[e.tier]!.name,
       metrics,
-      gatesFailed: e.gatesFailed.map((g) => ({
-        metric: g.gate.metric,
-        min: g.gate.min,
-        actual: g.actual === null ? null : g.actual.toDecimalPlaces(4).toString(),
-        effect: g.gate.effect,
-        message: gateMessage(plan, views, g),
-      })),
+      gatesFailed: gateFailures(plan, e, views),
       payout: {
         base: moneyText(e.payout.base, currency),
         tierBonus: moneyText(e.payout.tierBonus, currency),
-        bonuses: e.payout.bonuses.map((b) => ({ name: b.name, amount: moneyText(b.amount, currency) })),
+        bonuses: bonusResults(e, currency),
         capReduction: moneyText(e.payout.capReduction, currency),
         adjustments,
         total: totalText,
@@ -286,7 +297,7 @@ function unrankedResult(
     rankable: {
       partner: e.partner,
       score: e.score,
-      baseActual: (e.metrics.find((m) => m.metric.key === plan.payout.base)?.actual.value ?? ZERO).toString(),
+      baseActual: (metricWithKey(e.metrics, plan.payout.base)?.actual.value ?? ZERO).toString(),
     },
     factsHash: hash(hashedFacts(prepared, e, earlier, planHash)),
   };
@@ -298,7 +309,7 @@ function finishResult(
   rank: RankResult,
   hash: (text: string) => string,
 ): PartnerResult {
-  const awards = sortInPlace([...p.awards, ...rankAwards(plan, rank)], (a, b) => a.index - b.index);
+  const awards = sortInPlace([...p.awards, ...rankAwards(plan, rank)], byPlanOrder);
   // The rank's keys are built in a fixed order (rankAll), so plain JSON is canonical.
   const r = p.result;
   // Keys in the order of the contract's example (docs/incentive-model.md §4).
@@ -309,7 +320,7 @@ function finishResult(
     metrics: r.metrics,
     gatesFailed: r.gatesFailed,
     payout: r.payout,
-    awards: awards.map((a) => a.award),
+    awards: awardResults(awards),
     rank,
     nextTier: r.nextTier,
     feedback: r.feedback,
@@ -346,29 +357,75 @@ function hashedFacts(
   // One credit per account: it links the account record and its first won deal.
   const byAccount = new Map<string, Credit>();
   const currencies = new Set<string>();
-  const addCredits = (credits: Credit[]) => {
-    for (const c of credits) {
-      parts.push('\n', c.facts);
-      if (c.accountId && !byAccount.has(c.accountId)) byAccount.set(c.accountId, c);
-      currencies.add(c.currency);
-    }
-  };
-  addCredits(e.credits);
-  for (const s of earlier) addCredits(s.evaluation.credits);
+  addCredits(parts, byAccount, currencies, e.credits);
+  for (const s of earlier) addCredits(parts, byAccount, currencies, s.evaluation.credits);
   for (const id of sortedStrings(byAccount.keys())) {
     const { account: a, first } = byAccount.get(id)!;
     // JSON of [id, region, industry, attributes, first deal, first instant], written out.
-    parts.push('\n[', JSON.stringify(id), ',', jsonOrNull(a?.region), ',', jsonOrNull(a?.industry), ',');
-    parts.push(JSON.stringify(attributesText(a?.attributes)), ',', jsonOrNull(first?.dealId), ',');
+    parts.push('\n[', jsonString(id), ',', jsonOrNull(a?.region), ',', jsonOrNull(a?.industry), ',');
+    parts.push(jsonString(attributesText(a?.attributes)), ',', jsonOrNull(first?.dealId), ',');
     parts.push(first === undefined ? 'null' : JSON.stringify(first.closedMs), ']');
   }
-  for (const c of sortedStrings(currencies))
-    parts.push('\n', c, '=', prepared.rates.get(c)?.toString() ?? '');
+  for (const c of sortedStrings(currencies)) parts.push('\n', c, '=', prepared.rateTexts.get(c) ?? '');
   for (const st of earlier) parts.push('\n', st.period.key, ':', st.payout.toString());
   return parts.join('');
 }
 
+/** The lines of credits, and their accounts and currencies (a function, not a closure per partner). */
+function addCredits(
+  parts: (string | number)[],
+  byAccount: Map<string, Credit>,
+  currencies: Set<string>,
+  credits: Credit[],
+): void {
+  for (const c of credits) {
+    parts.push('\n', c.facts);
+    if (c.accountId && !byAccount.has(c.accountId)) byAccount.set(c.accountId, c);
+    currencies.add(c.currency);
+  }
+}
+
+function gateFailures(plan: Plan, e: Evaluation, views: MetricView[]): PartnerResult['gatesFailed'] {
+  const out: PartnerResult['gatesFailed'] = [];
+  for (const g of e.gatesFailed) {
+    out.push({
+      metric: g.gate.metric,
+      min: g.gate.min,
+      actual: g.actual === null ? null : g.actual.toDecimalPlaces(4).toString(),
+      effect: g.gate.effect,
+      message: gateMessage(plan, views, g),
+    });
+  }
+  return out;
+}
+
+function bonusResults(e: Evaluation, currency: string): PartnerResult['payout']['bonuses'] {
+  const out: PartnerResult['payout']['bonuses'] = [];
+  for (const b of e.payout.bonuses) out.push({ name: b.name, amount: moneyText(b.amount, currency) });
+  return out;
+}
+
+function awardResults(awards: EarnedAward[]): AwardResult[] {
+  const out: AwardResult[] = [];
+  for (const a of awards) out.push(a.award);
+  return out;
+}
+
+/**
+ * JSON.stringify(text): quoted as it is when no character needs an escape (no quote,
+ * backslash, control character or surrogate), as ids, regions and dates never do.
+ * This runs for several strings of every account of every partner, and a call into
+ * JSON.stringify costs several times the scan.
+ */
+function jsonString(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text);
+  }
+  return `"${text}"`;
+}
+
 /** A string, or null/undefined, as JSON.stringify writes it inside an array. */
 function jsonOrNull(value: string | null | undefined): string {
-  return value === null || value === undefined ? 'null' : JSON.stringify(value);
+  return value === null || value === undefined ? 'null' : jsonString(value);
 }
