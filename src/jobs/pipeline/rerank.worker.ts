@@ -7,7 +7,7 @@ import type { Job } from 'bullmq';
 import type { TenantId } from '../../store/ids.js';
 import { closedPeriods } from '../../store/repos/pipeline-results.repo.js';
 import { countRecords } from '../../store/repos/records.repo.js';
-import { listUnranked } from '../../store/repos/unranked.repo.js';
+import { countUnranked } from '../../store/repos/unranked.repo.js';
 import type { Payload } from '../queues.js';
 import { activePlan, isRepeat, type PipelineContext } from './context.js';
 import { enqueueWriteback } from './enqueue.js';
@@ -20,14 +20,15 @@ export async function processRerank(ctx: PipelineContext, job: Job<Payload<'rera
   const active = await activePlan(db, tenantId);
   if (!active) return { skipped: 'no active plan' };
   if ((await closedPeriods(db, tenantId)).has(period)) return { skipped: `period ${period} is closed` };
-  const rows = await listUnranked(db, tenantId, period, active.version);
+  // Only whether the pass-1 set is complete: rankStored reads the rows under its lock.
+  const ranked = await countUnranked(db, tenantId, period, active.version);
   const live = (await countRecords(db, tenantId)).partner;
   let changed: string[];
-  if (rows.length < live) {
+  if (ranked < live) {
     changed = (await scorePeriod(ctx, tenantId, active, period)).changed;
   } else {
     changed = await rankStored(ctx, tenantId, active, period);
   }
   if (changed.length > 0 || isRepeat(job)) await enqueueWriteback(ctx, tenantId);
-  return { ranked: rows.length, changed: changed.length };
+  return { ranked, changed: changed.length };
 }

@@ -72,6 +72,22 @@ export async function listUnranked(
   }));
 }
 
+/** How many rows listUnranked would return (whether the period's pass-1 set is complete), without reading them. */
+export async function countUnranked(
+  sql: Sql,
+  tenantId: TenantId,
+  period: string,
+  planVersion: number,
+): Promise<number> {
+  const [row] = await sql.query<{ n: string }>(
+    `select count(*)::text as n from unranked_results u
+     join partners p on p.tenant_id = u.tenant_id and p.partner_id = u.partner_id and p.deleted_at is null
+     where u.tenant_id = $1 and u.period = $2 and u.plan_version = $3`,
+    [tenantId, period, planVersion],
+  );
+  return Number(row?.n ?? 0);
+}
+
 export async function deleteUnranked(sql: Sql, tenantId: TenantId, partnerIds: string[]): Promise<number> {
   if (partnerIds.length === 0) return 0;
   const rows = await sql.query(
