@@ -18,9 +18,13 @@ export { formatPath, type PlanParseResult, type PlanProblem, parsePlan } from '.
 export type { Award, Gate, Level, Metric, MetricKind, Plan } from './plan.schema.js';
 export { PlanSchema } from './plan.schema.js';
 export { InputError } from './prepare.js';
+export type { Rankable } from './rank.js';
 export type * from './results.js';
 export {
   type EarnedAward,
+  finishRanked,
+  rankedInputsHash,
+  rankPeriod,
   rankResults,
   rankResultsLazily,
   resolvePeriod,

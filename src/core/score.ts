@@ -168,11 +168,45 @@ export function* rankResultsLazily(
   options: Pick<ScoreOptions, 'sha256'> = {},
 ): Generator<PartnerResult> {
   const hash = options.sha256 ?? sha256Hex;
-  const ranks = rankAll(
+  const ranks = rankPeriod(
+    plan,
     partners.map((p) => p.rankable),
-    rankFields(plan),
   );
   for (const p of partners) yield finishResult(plan, p, ranks.get(p.result.partnerId)!, hash);
+}
+
+/*
+ * Pass 2 in steps, for a caller that keeps every partner's small ranking key but reads
+ * a partner's whole UnrankedResult only when its result moved (the pipeline's rerank:
+ * one push re-ranks a period of thousands, of which a few come out different):
+ * rankPeriod over every partner's `rankable`, rankedInputsHash per partner from its
+ * factsHash and rank (equal to the stored inputsHash: unchanged), and finishRanked for
+ * the rest. rankResultsLazily is these three steps over whole rows, so both give the
+ * same results.
+ */
+
+/** The rank of every partner of a period, by partner id, from their `rankable`s (all of them). */
+export function rankPeriod(plan: Plan, rankables: Rankable[]): Map<string, RankResult> {
+  return rankAll(rankables, rankFields(plan));
+}
+
+/** The inputsHash of a result with this factsHash and rank (finishRanked's, without building the result). */
+export function rankedInputsHash(
+  factsHash: string,
+  rank: RankResult,
+  options: Pick<ScoreOptions, 'sha256'> = {},
+): string {
+  return (options.sha256 ?? sha256Hex)(`${factsHash}\n${JSON.stringify(rank)}`);
+}
+
+/** One partner's complete result, given its rank from rankPeriod over the whole period. */
+export function finishRanked(
+  plan: Plan,
+  partner: UnrankedResult,
+  rank: RankResult,
+  options: Pick<ScoreOptions, 'sha256'> = {},
+): PartnerResult {
+  return finishResult(plan, partner, rank, options.sha256 ?? sha256Hex);
 }
 
 export interface EarnedAward {
@@ -325,7 +359,7 @@ function finishResult(
     nextTier: r.nextTier,
     feedback: r.feedback,
     explain: [...r.explain, ...rankAndAwardLines(rank, awards)],
-    inputsHash: hash(`${p.factsHash}\n${JSON.stringify(rank)}`),
+    inputsHash: rankedInputsHash(p.factsHash, rank, { sha256: hash }),
   };
 }
 

@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parsePlan, rankResults, score, scoreUnranked } from '../../src/core/index.js';
+import {
+  finishRanked,
+  parsePlan,
+  rankedInputsHash,
+  rankPeriod,
+  rankResults,
+  score,
+  scoreUnranked,
+} from '../../src/core/index.js';
 
 const parsed = parsePlan(readFileSync(new URL('../../examples/plan.yaml', import.meta.url), 'utf8'));
 if (!parsed.ok) throw new Error('example plan invalid');
@@ -34,5 +42,20 @@ describe('scoring in two passes (per partner, then per period)', () => {
     const only = scoreUnranked(plan, input, { period: '2027-Q1', partners: some }).partners;
     expect(only.map((p) => p.result.partnerId)).toEqual([...some].sort());
     expect(only).toEqual(all.filter((p) => some.has(p.result.partnerId)));
+  });
+
+  it('ranks from the ranking keys alone and finishes any one partner exactly as rankResults does', () => {
+    const unranked = JSON.parse(JSON.stringify(scoreUnranked(plan, input, { period: '2027-Q1' }).partners));
+    const whole = rankResults(plan, unranked);
+    const ranks = rankPeriod(
+      plan,
+      unranked.map((p: { rankable: unknown }) => p.rankable),
+    );
+    expect(whole.length).toBeGreaterThan(1);
+    for (const [i, p] of unranked.entries()) {
+      const rank = ranks.get(p.result.partnerId)!;
+      expect(rankedInputsHash(p.factsHash, rank)).toBe(whole[i]!.inputsHash);
+      expect(finishRanked(plan, p, rank)).toEqual(whole[i]);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UnrankedResult } from '../../src/core/index.js';
 import type { TenantId } from '../../src/store/ids.js';
 import {
   authenticateAdminKey,
@@ -30,6 +31,7 @@ import {
 } from '../../src/store/repos/results.repo.js';
 import { getSettings, putSettings } from '../../src/store/repos/settings.repo.js';
 import { createTenant, getTenant, listTenants, setTenantStatus } from '../../src/store/repos/tenants.repo.js';
+import { getUnranked, listRankKeys, saveUnranked } from '../../src/store/repos/unranked.repo.js';
 import { createTestStore, type StoreKind, type TestStore } from '../runtime/helpers/stores.js';
 
 const deal = (id: string, partnerId: string, amount: string, status: 'open' | 'won' | 'lost' = 'won') => ({
@@ -196,6 +198,33 @@ describe.each<StoreKind>(['pglite', 'postgres'])('store repositories on %s', (ki
     expect(await freezeStatement(store.db, a, st)).toBe(true);
     expect(await freezeStatement(store.db, a, { ...st, payout: '99' })).toBe(false);
     expect((await listStatements(store.db, a))[0]!.payout).toBe('10.00');
+  });
+
+  it('reads a period’s ranking keys alone, and whole rows only while their facts are unchanged', async () => {
+    await upsertPartners(store.db, a, [
+      { record: { id: 'R1', name: 'R1', attributes: {} }, raw: {}, modifiedAt: '2027-01-01T00:00:00Z' },
+      { record: { id: 'R2', name: 'R2', attributes: {} }, raw: {}, modifiedAt: '2027-01-01T00:00:00Z' },
+    ]);
+    const row = (id: string, factsHash: string, score: number) =>
+      ({
+        result: { partnerId: id, explain: ['a long explain line'] },
+        awards: [],
+        rankable: { partner: { id, name: id, attributes: {} }, score, baseActual: '1' },
+        factsHash,
+      }) as unknown as UnrankedResult;
+    await saveUnranked(store.db, a, '2031-Q1', 1, [row('R1', 'h1', 10), row('R2', 'h2', 20)]);
+    const keys = await listRankKeys(store.db, a, '2031-Q1', 1);
+    expect(keys).toEqual([
+      { partnerId: 'R1', factsHash: 'h1', rankable: row('R1', 'h1', 10).rankable },
+      { partnerId: 'R2', factsHash: 'h2', rankable: row('R2', 'h2', 20).rankable },
+    ]);
+    expect(await listRankKeys(store.db, b, '2031-Q1', 1)).toEqual([]);
+    // A recalculation replaces R1 after the keys were read: its old key no longer reads it.
+    await saveUnranked(store.db, a, '2031-Q1', 1, [row('R1', 'h1-new', 30)]);
+    const rows = await getUnranked(store.db, a, '2031-Q1', 1, keys);
+    expect(rows.map((r) => [r.partnerId, r.factsHash])).toEqual([['R2', 'h2']]);
+    expect(rows[0]!.unranked).toEqual(row('R2', 'h2', 20));
+    expect(await getUnranked(store.db, b, '2031-Q1', 1, keys)).toEqual([]);
   });
 
   it('keeps settings, quarantine, audit and admin keys per tenant', async () => {

@@ -1,5 +1,5 @@
-// Pass 2 for one tenant and period, after a debounce: rankResults over the period's
-// stored UnrankedResults, results saved (saveResults reports change by inputsHash:
+// Pass 2 for one tenant and period, after a debounce: the period ranked from its
+// stored UnrankedResults (rankStored), results saved (saveResults reports change by inputsHash:
 // numbers, rank or rank awards), changed partners' write-back enqueued. A period
 // with no complete set of pass-1 rows (first change in a new period, a new plan
 // version) is scored whole in one pass instead.

@@ -1,12 +1,12 @@
 // Scores a tenant's whole period in one pass (after a full sync, a full
 // recalculation, or when a period has no stored pass-1 rows yet): scoreUnranked over
-// every record, every partner's UnrankedResult stored, rankResults, results saved.
+// every record, every partner's UnrankedResult stored, ranked (rankStored), results saved.
 // A fixed number of queries whatever the number of partners. The partners are scored
 // and ranked lazily, with the event loop given back between slices (yielding.ts).
-import { rankResultsLazily, scoreUnrankedLazily, type UnrankedResult } from '../../core/index.js';
+import { finishRanked, rankedInputsHash, rankPeriod, scoreUnrankedLazily } from '../../core/index.js';
 import type { TenantId } from '../../store/ids.js';
 import { saveResults, storedHashes } from '../../store/repos/pipeline-results.repo.js';
-import { listUnranked, saveUnranked } from '../../store/repos/unranked.repo.js';
+import { getUnranked, listRankKeys, saveUnranked } from '../../store/repos/unranked.repo.js';
 import type { Sql } from '../../store/sql.js';
 import { type ActivePlan, type PipelineContext, sha256 } from './context.js';
 import { tenantInput } from './load-input.js';
@@ -58,44 +58,59 @@ export function rankStored(
 ): Promise<string[]> {
   return ctx.locks.withLock(
     `rank.${tenantId}.${period}`,
-    async () => {
-      const stored = await listUnranked(ctx.store.db, tenantId, period, active.version);
-      return rankAndSave(
-        ctx.store.db,
-        tenantId,
-        active,
-        period,
-        stored.map((r) => r.unranked),
-      );
+    () => rankAndSave(ctx.store.db, tenantId, active, period),
+    {
+      timeoutMs: 60_000,
     },
-    { timeoutMs: 60_000 },
   );
 }
 
-/** Pass 2: ranks the period's unranked rows and saves the results; returns the partners that changed. */
+/**
+ * Pass 2: ranks every partner of the period from the rows' ranking keys, and completes
+ * and saves only the results whose inputsHash moved (the partner's facts, or its rank);
+ * returns the partners that changed. A push moves one partner and the ranks of the few
+ * it passes: reading and completing the period's every row (megabytes of JSON for two
+ * thousand partners) cost seconds per rerank and held the worker's one core.
+ */
 async function rankAndSave(
   db: Sql,
   tenantId: TenantId,
   active: ActivePlan,
   period: string,
-  partners: UnrankedResult[],
 ): Promise<string[]> {
-  const [results, stored] = await Promise.all([
-    collectYielding(rankResultsLazily(active.plan, partners, { sha256 })),
+  const [keys, stored] = await Promise.all([
+    listRankKeys(db, tenantId, period, active.version),
     storedHashes(db, tenantId, period),
   ]);
-  // Only results whose hash or plan version moved are sent to the store: a rerank after
-  // one push re-ranks the whole period, but most of its partners come out the same, and
-  // serializing and comparing every full result cost most of the job (saveResults would
-  // leave them alone anyway).
-  const moved = results.filter((r) => {
-    const s = stored.get(r.partnerId);
-    return !s || s.inputsHash !== r.inputsHash || s.planVersion !== active.version;
-  });
+  const ranks = rankPeriod(
+    active.plan,
+    keys.map((k) => k.rankable),
+  );
+  const moved = await collectYielding(
+    (function* () {
+      for (const k of keys) {
+        const s = stored.get(k.partnerId);
+        const rank = ranks.get(k.partnerId)!;
+        if (
+          !s ||
+          s.planVersion !== active.version ||
+          s.inputsHash !== rankedInputsHash(k.factsHash, rank, { sha256 })
+        )
+          yield k;
+      }
+    })(),
+  );
+  // A row replaced since its key was read is left out: its recalculation enqueued another rerank.
+  const rows = await getUnranked(db, tenantId, period, active.version, moved);
+  const results = await collectYielding(
+    (function* () {
+      for (const r of rows) yield finishRanked(active.plan, r.unranked, ranks.get(r.partnerId)!, { sha256 });
+    })(),
+  );
   return saveResults(
     db,
     tenantId,
-    moved.map((r) => ({
+    results.map((r) => ({
       partnerId: r.partnerId,
       period,
       planVersion: active.version,

@@ -1,7 +1,8 @@
 // Pass 1 of scoring, stored per tenant + period + partner: the core's UnrankedResult
 // (JSON) with its factsHash. A recalculation replaces one partner's row; the rank
-// job reads the whole period back and runs rankResults over it.
-import type { UnrankedResult } from '../../core/index.js';
+// job reads every row's ranking key (listRankKeys) and the whole rows only of the
+// partners whose result moved (getUnranked).
+import type { Rankable, UnrankedResult } from '../../core/index.js';
 import type { TenantId } from '../ids.js';
 import type { Sql } from '../sql.js';
 
@@ -67,6 +68,62 @@ export async function listUnranked(
   return rows.map((r) => ({
     partnerId: r.partner_id,
     planVersion: r.plan_version,
+    factsHash: r.facts_hash,
+    unranked: r.unranked,
+  }));
+}
+
+/** What ranking a partner needs from its row: the rest stays in the database. */
+export interface RankKey {
+  partnerId: string;
+  factsHash: string;
+  rankable: Rankable;
+}
+
+/**
+ * listUnranked's rows reduced to their ranking keys, extracted by the database: a
+ * period's whole rows are megabytes of explain lines and metrics, and a rerank after
+ * one push needs them for a few partners only.
+ */
+export async function listRankKeys(
+  sql: Sql,
+  tenantId: TenantId,
+  period: string,
+  planVersion: number,
+): Promise<RankKey[]> {
+  const rows = await sql.query<{ partner_id: string; facts_hash: string; rankable: Rankable }>(
+    `select u.partner_id, u.facts_hash, u.unranked->'rankable' as rankable from unranked_results u
+     join partners p on p.tenant_id = u.tenant_id and p.partner_id = u.partner_id and p.deleted_at is null
+     where u.tenant_id = $1 and u.period = $2 and u.plan_version = $3
+     order by u.partner_id`,
+    [tenantId, period, planVersion],
+  );
+  return rows.map((r) => ({ partnerId: r.partner_id, factsHash: r.facts_hash, rankable: r.rankable }));
+}
+
+/**
+ * These partners' whole rows, each only while its factsHash is still the one given (a
+ * row a recalculation replaced since its key was read is left out: that recalculation
+ * asks for another ranking).
+ */
+export async function getUnranked(
+  sql: Sql,
+  tenantId: TenantId,
+  period: string,
+  planVersion: number,
+  keys: { partnerId: string; factsHash: string }[],
+): Promise<StoredUnranked[]> {
+  if (keys.length === 0) return [];
+  const rows = await sql.query<{ partner_id: string; facts_hash: string; unranked: UnrankedResult }>(
+    `select u.partner_id, u.facts_hash, u.unranked from unranked_results u
+     join jsonb_to_recordset($4::jsonb) as x(p text, h text) on x.p = u.partner_id and x.h = u.facts_hash
+     where u.tenant_id = $1 and u.period = $2 and u.plan_version = $3
+     order by u.partner_id`,
+    [tenantId, period, planVersion, JSON.stringify(keys.map((k) => ({ p: k.partnerId, h: k.factsHash })))],
+  );
+  return rows.map((r) => ({
+    partnerId: r.partner_id,
+    planVersion,
     factsHash: r.facts_hash,
     unranked: r.unranked,
   }));
