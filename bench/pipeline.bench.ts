@@ -11,6 +11,8 @@
 // - push acknowledgements per second and p99 ack latency at 2,000 pushes/s (goal < 50 ms).
 // --quick: 600 partners / 20,000 deals and shorter runs (a smoke run, not the figures).
 // BENCH_PARTNERS, BENCH_DEALS, BENCH_LATENCY_MS (50), BENCH_JITTER_MS (100) override.
+// PostgreSQL: a server of its own (bench/pipeline/stack.ts); BENCH_DATABASE=machine for
+// the machine's, BENCH_PG_STATS=1 prints the statements of the 50/s run by time (and stops there).
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { reportFigure } from './figures.js';
@@ -83,8 +85,12 @@ try {
     for (const r of [run.slow, run.fast]) {
       const backlog = await settle();
       say(`push-to-write-back at ${r.rate}/s for ${r.seconds} s …`);
+      // BENCH_PG_STATS=1 (stack.ts): the statements printed at the end are the 50/s run's.
+      if (process.env.BENCH_PG_STATS === '1' && r === run.slow)
+        await stack.db.query('select pg_stat_statements_reset()');
       const since = Date.now();
       const l = await pushToWriteBack(stack, { ...r, used });
+      if (process.env.BENCH_PG_STATS === '1' && r === run.slow) break;
       if (values.diagnose) {
         for (const line of await queueTiming(stack.queues, since)) say(line);
         for (const line of await pushTimeline(stack.db, stack.queues, stack.tenantId, l.traces, since))

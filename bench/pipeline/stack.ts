@@ -1,12 +1,16 @@
-// A production deployment for the pipeline benchmark: a PostgreSQL database and a
+// A production deployment for the pipeline benchmark: a PostgreSQL server (see below) and a
 // Redis key prefix of its own (dropped / deleted afterwards), the API and a worker as
 // separate `serve` processes, the Zoho sandbox with a real CRM's latency as the
 // tenant's CRM, and the admin's steps done with the CLI (tenant add → install-fields →
 // plan upload → sync --full --wait) plus the push subscription.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { ZohoSandbox } from '../../connectors/zoho/sandbox/sandbox.server.js';
+import { ownPostgres } from '../../scripts/chaos/services.js';
 import { loadConfig } from '../../src/config.js';
 import { createQueues, type Queues } from '../../src/jobs/queue-factory.js';
 import { generateKeyEntry } from '../../src/secrets/keyring.js';
@@ -66,13 +70,45 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const tag = randomBytes(5).toString('hex');
   const dbName = `ci_bench_${tag}`;
   const prefix = `ci-bench-${tag}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanup = async () => {
+    for (const c of cleanups.reverse()) await c().catch((e: Error) => say(`cleanup: ${e.message}`));
+  };
+  // A PostgreSQL server of its own, configured as PostgreSQL ships (autovacuum on,
+  // fsync on): this machine's server runs with autovacuum off (a CI setting no
+  // production server has), so the pipeline's busiest tables (dirty marks, inbox,
+  // results) kept every dead row version of the run and each read of them slowed.
+  // BENCH_DATABASE=machine uses the machine's server instead.
+  let adminUrl = PG_ADMIN_URL;
+  if (process.env.BENCH_DATABASE !== 'machine') {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-pg-'));
+    // BENCH_PG_STATS=1: the statements that took the server's time, printed at the end.
+    const stats = process.env.BENCH_PG_STATS === '1';
+    const own = await ownPostgres(dir, {
+      fsync: true,
+      settings: stats ? ['shared_preload_libraries=pg_stat_statements'] : [],
+    });
+    cleanups.push(async () => {
+      await own.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    adminUrl = own.adminUrl;
+  }
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`create database ${dbName}`);
   await admin.end();
+  if (process.env.BENCH_PG_STATS === '1' && process.env.BENCH_DATABASE !== 'machine') {
+    const c = new pg.Client({ connectionString: `${adminUrl.replace(/\/postgres$/, '')}/${dbName}` });
+    await c.connect();
+    await c.query('create extension if not exists pg_stat_statements');
+    await c.end();
+  }
+  const dbUrl = new URL(adminUrl);
+  dbUrl.pathname = `/${dbName}`;
   const port = await closedPort();
   const env: Record<string, string> = {
-    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbName}`,
+    DATABASE_URL: dbUrl.toString(),
     REDIS_URL,
     QUEUE_PREFIX: prefix,
     ENCRYPTION_KEYS: generateKeyEntry('k1'),
@@ -83,12 +119,26 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     RATE_LIMIT_PER_MINUTE: '0',
   };
 
-  const cleanups: (() => Promise<void>)[] = [];
-  const cleanup = async () => {
-    for (const c of cleanups.reverse()) await c().catch((e: Error) => say(`cleanup: ${e.message}`));
-  };
+  if (process.env.BENCH_PG_STATS === '1' && process.env.BENCH_DATABASE !== 'machine') {
+    cleanups.push(async () => {
+      const c = new pg.Client({ connectionString: dbUrl.toString() });
+      await c.connect();
+      const top = await c.query<{ calls: string; ms: string; rows: string; query: string }>(
+        `select calls::text, round(total_exec_time)::text as ms, rows::text,
+           left(regexp_replace(query, '\\s+', ' ', 'g'), 110) as query
+         from pg_stat_statements order by total_exec_time desc limit 20`,
+      );
+      say('PostgreSQL statements by total time (ms, calls, rows):');
+      for (const r of top.rows)
+        say(`  ${r.ms.padStart(8)} ${r.calls.padStart(7)} ${r.rows.padStart(8)}  ${r.query}`);
+      await c.end();
+    });
+  }
   cleanups.push(async () => {
-    const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+    // BENCH_KEEP_DB=1 with BENCH_DATABASE=machine leaves the database for a look at its tables and plans.
+    if (process.env.BENCH_KEEP_DB === '1')
+      return say(`database ${dbName} kept (BENCH_KEEP_DB=1): drop it yourself`);
+    const c = new pg.Client({ connectionString: adminUrl });
     await c.connect();
     await c.query(`drop database if exists ${dbName} with (force)`);
     await c.end();

@@ -76,7 +76,11 @@ function pgBin(): string {
   return join(root, version, 'bin');
 }
 
-export async function ownPostgres(dir: string): Promise<OwnPostgres> {
+/** `fsync: true` for figures (the benchmark); the chaos runs go without it (they count outcomes, not time). */
+export async function ownPostgres(
+  dir: string,
+  opts: { fsync?: boolean; settings?: string[] } = {},
+): Promise<OwnPostgres> {
   const bin = pgBin();
   const port = await closedPort();
   const data = join(dir, 'pgdata');
@@ -102,7 +106,11 @@ export async function ownPostgres(dir: string): Promise<OwnPostgres> {
       '-l',
       join(dir, 'pg.log'),
       '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+      [
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${opts.fsync ? 'on' : 'off'}`,
+        '-c max_connections=200',
+        ...(opts.settings ?? []).map((s) => `-c ${s}`),
+      ].join(' '),
       '-w',
       'start',
     ]);

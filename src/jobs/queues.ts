@@ -25,8 +25,11 @@ export const JobPayloads = {
     .strict(),
   /** Score every partner of a tenant's period that is marked dirty (recalc_dirty). */
   recalc: z.object({ tenantId: TenantIdField, period: Period }).strict(),
-  /** Re-evaluate rank-based awards of a tenant's period after a debounce. */
-  rerank: z.object({ tenantId: TenantIdField, period: Period }).strict(),
+  /**
+   * Re-evaluate ranks and rank-based awards of a tenant's period after a debounce;
+   * `sweep`: also save the rank-only changes a push's rerank left for later.
+   */
+  rerank: z.object({ tenantId: TenantIdField, period: Period, sweep: z.literal(true).optional() }).strict(),
   /** Write changed results back to the CRM. */
   writeback: z.object({ tenantId: TenantIdField, partnerIds: z.array(Id).max(1000).optional() }).strict(),
   /** Scheduled upkeep for one tenant. */

@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import { ZohoSandbox } from '../../connectors/zoho/sandbox/sandbox.server.js';
 import type { Account, Deal, Partner, Plan, ResultsDocument } from '../../src/core/index.js';
 import { score } from '../../src/core/index.js';
-import { activePlan } from '../../src/jobs/pipeline/context.js';
+import { activePlan, type PipelineTiming } from '../../src/jobs/pipeline/context.js';
 import {
   type PipelineContext,
   pipelineContext,
@@ -137,6 +137,7 @@ export async function pipelineHarness(
     queue?: 'postgres' | 'redis';
     seed?: { seed: number; partners: number; deals: number };
     planSource?: string;
+    timing?: Partial<PipelineTiming>;
   } = {},
 ): Promise<PipelineHarness> {
   const sb = await ZohoSandbox.start({ seed: opts.seed ?? { seed: 11, partners: 40, deals: 800 } });
@@ -161,7 +162,13 @@ export async function pipelineHarness(
     keyring,
     logger: createLogger('silent'),
     now: () => clock.now,
-    timing: { recalcDelayMs: 100, rerankDelayMs: 200, writebackDelayMs: 100, writeRetryBaseMs: 20 },
+    timing: {
+      recalcDelayMs: 100,
+      rerankDelayMs: 200,
+      writebackDelayMs: 100,
+      writeRetryBaseMs: 20,
+      ...opts.timing,
+    },
   });
   await (await ctx.connectors.forTenant(tenant.id)).connector.installFields();
   startPipelineWorkers(ctx);

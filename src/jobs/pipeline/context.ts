@@ -31,6 +31,13 @@ export interface PipelineTiming {
   recalcSettleMs: number;
   /** Rank awards of a period are re-evaluated once per window. */
   rerankDelayMs: number;
+  /**
+   * Rank-only changes a rerank left for later (more than one write batch of them: a
+   * burst of pushes) are saved by the period's rank sweep, at most once per window.
+   */
+  rankSweepDelayMs: number;
+  /** Rank-only changes a push's rerank still saves itself (default one write batch, 100). */
+  rankOnlyInline: number;
   /** Changed results of a tenant are written back together, once per window. */
   writebackDelayMs: number;
   /** How long a job waits before looking again at a tenant that needs re-authorization. */
@@ -49,6 +56,8 @@ export const DEFAULT_TIMING: PipelineTiming = {
   recalcRecheckMs: 250,
   recalcSettleMs: 1500,
   rerankDelayMs: 150,
+  rankSweepDelayMs: 5000,
+  rankOnlyInline: 100,
   writebackDelayMs: 50,
   parkMs: 10 * 60_000,
   writeRetryRounds: 3,

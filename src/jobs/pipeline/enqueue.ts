@@ -36,6 +36,25 @@ export async function enqueueRerank(ctx: PipelineContext, tenantId: TenantId, pe
   );
 }
 
+/**
+ * The period's rank sweep: one rerank that saves every rank-only change too, once per
+ * rankSweepDelayMs (adds while it waits are dropped; one while it runs is kept).
+ */
+export async function enqueueRankSweep(
+  ctx: PipelineContext,
+  tenantId: TenantId,
+  period: string,
+): Promise<void> {
+  await ctx.queues.add(
+    'rerank',
+    { tenantId, period, sweep: true },
+    {
+      delay: ctx.timing.rankSweepDelayMs,
+      deduplication: { id: `ranks.${tenantId}.${period}`, keepLastIfActive: true },
+    },
+  );
+}
+
 export async function enqueueWriteback(ctx: PipelineContext, tenantId: TenantId): Promise<void> {
   await ctx.queues.add(
     'writeback',

@@ -6,7 +6,7 @@
 import { finishRanked, rankedInputsHash, rankPeriod, scoreUnrankedLazily } from '../../core/index.js';
 import type { TenantId } from '../../store/ids.js';
 import { saveResults, storedHashes } from '../../store/repos/pipeline-results.repo.js';
-import { getUnranked, listRankKeys, saveUnranked } from '../../store/repos/unranked.repo.js';
+import { getUnranked, listRankKeys, type RankKey, saveUnranked } from '../../store/repos/unranked.repo.js';
 import type { Sql } from '../../store/sql.js';
 import { type ActivePlan, type PipelineContext, sha256 } from './context.js';
 import { tenantInput } from './load-input.js';
@@ -38,7 +38,7 @@ export async function scorePeriod(
   // their rows first: those are newer than this input and are kept, and the period is
   // ranked from the rows as stored.
   await saveUnranked(db, tenantId, period, active.version, partners, clock!.now);
-  const changed = await rankStored(ctx, tenantId, active, period);
+  const { changed } = await rankStored(ctx, tenantId, active, period);
   return { period, partners: partners.length, changed };
 }
 
@@ -49,35 +49,56 @@ export async function scorePeriod(
  * results last, and results older than the stored rows would stay until the next
  * change (the likely cause of a chaos trial that left 1,648 of 2,000 partners stale). With it, every
  * ranking lists the rows after the one before it saved, so the last save is the newest.
+ *
+ * `rankOnly: 'defer-many'` (a push's rerank): results whose only change is their rank
+ * (another partner moved past them) are saved now only when few (timing.rankOnlyInline:
+ * one write batch);
+ * more are left for the period's rank sweep (`deferred` says how many), so a burst of
+ * pushes does not rewrite most of a period after every batch. `'save'`: all of them.
  */
 export function rankStored(
   ctx: PipelineContext,
   tenantId: TenantId,
   active: ActivePlan,
   period: string,
-): Promise<string[]> {
+  rankOnly: 'save' | 'defer-many' = 'save',
+): Promise<Ranked> {
   return ctx.locks.withLock(
     `rank.${tenantId}.${period}`,
-    () => rankAndSave(ctx.store.db, tenantId, active, period),
-    {
-      timeoutMs: 60_000,
-    },
+    () =>
+      rankAndSave(
+        ctx.store.db,
+        tenantId,
+        active,
+        period,
+        rankOnly === 'save' ? null : ctx.timing.rankOnlyInline,
+      ),
+    { timeoutMs: 60_000 },
   );
+}
+
+export interface Ranked {
+  /** Partners whose stored result changed (their write-back is pending). */
+  changed: string[];
+  /** Partners whose rank alone moved, left for the rank sweep. */
+  deferred: number;
 }
 
 /**
  * Pass 2: ranks every partner of the period from the rows' ranking keys, and completes
- * and saves only the results whose inputsHash moved (the partner's facts, or its rank);
- * returns the partners that changed. A push moves one partner and the ranks of the few
- * it passes: reading and completing the period's every row (megabytes of JSON for two
- * thousand partners) cost seconds per rerank and held the worker's one core.
+ * and saves only the results whose inputsHash moved (the partner's facts, or its rank).
+ * A push moves one partner and the ranks of the few it passes: reading and completing
+ * the period's every row (megabytes of JSON for two thousand partners) cost seconds per
+ * rerank and held the worker's one core.
  */
 async function rankAndSave(
   db: Sql,
   tenantId: TenantId,
   active: ActivePlan,
   period: string,
-): Promise<string[]> {
+  /** Rank-only changes saved at most (more: all left for the sweep); null: no limit. */
+  inlineLimit: number | null,
+): Promise<Ranked> {
   const [keys, stored] = await Promise.all([
     listRankKeys(db, tenantId, period, active.version),
     storedHashes(db, tenantId, period),
@@ -86,36 +107,42 @@ async function rankAndSave(
     active.plan,
     keys.map((k) => k.rankable),
   );
-  const moved = await collectYielding(
+  const factsMoved: RankKey[] = [];
+  const rankMoved: RankKey[] = [];
+  await collectYielding(
     (function* () {
       for (const k of keys) {
         const s = stored.get(k.partnerId);
-        const rank = ranks.get(k.partnerId)!;
-        if (
-          !s ||
-          s.planVersion !== active.version ||
-          s.inputsHash !== rankedInputsHash(k.factsHash, rank, { sha256 })
-        )
-          yield k;
+        if (!s || s.planVersion !== active.version || s.factsHash !== k.factsHash) factsMoved.push(k);
+        else if (s.inputsHash !== rankedInputsHash(k.factsHash, ranks.get(k.partnerId)!, { sha256 }))
+          rankMoved.push(k);
+        yield k;
       }
     })(),
   );
+  const defer = inlineLimit !== null && rankMoved.length > inlineLimit;
+  const moved = defer ? factsMoved : [...factsMoved, ...rankMoved];
   // A row replaced since its key was read is left out: its recalculation enqueued another rerank.
   const rows = await getUnranked(db, tenantId, period, active.version, moved);
   const results = await collectYielding(
     (function* () {
-      for (const r of rows) yield finishRanked(active.plan, r.unranked, ranks.get(r.partnerId)!, { sha256 });
+      for (const r of rows) {
+        const result = finishRanked(active.plan, r.unranked, ranks.get(r.partnerId)!, { sha256 });
+        yield { result, factsHash: r.factsHash };
+      }
     })(),
   );
-  return saveResults(
+  const changed = await saveResults(
     db,
     tenantId,
-    results.map((r) => ({
-      partnerId: r.partnerId,
+    results.map(({ result, factsHash }) => ({
+      partnerId: result.partnerId,
       period,
       planVersion: active.version,
-      inputsHash: r.inputsHash,
-      result: r,
+      inputsHash: result.inputsHash,
+      factsHash,
+      result,
     })),
   );
+  return { changed, deferred: defer ? rankMoved.length : 0 };
 }

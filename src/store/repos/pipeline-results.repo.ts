@@ -23,21 +23,24 @@ export async function saveResults(sql: Sql, tenantId: TenantId, items: NewResult
     per: r.period,
     v: r.planVersion,
     h: r.inputsHash,
+    f: r.factsHash ?? null,
     r: r.result,
   }));
   const out = await sql.query<{ partner_id: string; period: string }>(
-    `insert into results (tenant_id, partner_id, period, plan_version, inputs_hash, result)
-     select $1, x.p, x.per, x.v, x.h, x.r from jsonb_to_recordset($2::jsonb) as x(p text, per text, v int, h text, r jsonb)
+    `insert into results (tenant_id, partner_id, period, plan_version, inputs_hash, facts_hash, result)
+     select $1, x.p, x.per, x.v, x.h, x.f, x.r
+     from jsonb_to_recordset($2::jsonb) as x(p text, per text, v int, h text, f text, r jsonb)
      on conflict (tenant_id, partner_id, period) do update set plan_version = excluded.plan_version,
-       inputs_hash = excluded.inputs_hash, result = excluded.result, computed_at = now(),
+       inputs_hash = excluded.inputs_hash, facts_hash = excluded.facts_hash, result = excluded.result,
+       computed_at = now(),
        writeback_status = case when results.written_hash = excluded.inputs_hash then 'written' else 'pending' end,
        writeback_error = null,
-       -- New numbers, or only a new rank (and the rank's awards and explain lines)? A
-       -- pending result keeps its new numbers until written: a later rank-only change
-       -- does not make it less urgent.
+       -- New facts (numbers), or only a new rank (and the rank's awards and explain
+       -- lines)? Results without a facts hash count as new numbers. A pending result
+       -- keeps its new numbers until written: a later rank-only change does not make it
+       -- less urgent.
        numbers_changed = (results.writeback_status = 'pending' and results.numbers_changed)
-         or (results.result - '{rank,awards,explain,inputsHash}'::text[])
-            is distinct from (excluded.result - '{rank,awards,explain,inputsHash}'::text[])
+         or excluded.facts_hash is null or results.facts_hash is distinct from excluded.facts_hash
      where results.inputs_hash <> excluded.inputs_hash or results.plan_version <> excluded.plan_version
      returning partner_id, period`,
     [tenantId, JSON.stringify(rows)],
@@ -50,12 +53,22 @@ export async function storedHashes(
   sql: Sql,
   tenantId: TenantId,
   period: string,
-): Promise<Map<string, { inputsHash: string; planVersion: number }>> {
-  const rows = await sql.query<{ partner_id: string; inputs_hash: string; plan_version: number }>(
-    'select partner_id, inputs_hash, plan_version from results where tenant_id = $1 and period = $2',
+): Promise<Map<string, { inputsHash: string; planVersion: number; factsHash: string | null }>> {
+  const rows = await sql.query<{
+    partner_id: string;
+    inputs_hash: string;
+    plan_version: number;
+    facts_hash: string | null;
+  }>(
+    'select partner_id, inputs_hash, plan_version, facts_hash from results where tenant_id = $1 and period = $2',
     [tenantId, period],
   );
-  return new Map(rows.map((r) => [r.partner_id, { inputsHash: r.inputs_hash, planVersion: r.plan_version }]));
+  return new Map(
+    rows.map((r) => [
+      r.partner_id,
+      { inputsHash: r.inputs_hash, planVersion: r.plan_version, factsHash: r.facts_hash },
+    ]),
+  );
 }
 
 /**

@@ -217,6 +217,15 @@ export async function loadTenantRecords(
   };
 }
 
+/** The tenant's live partners (countRecords counts deals too: a scan of every deal). */
+export async function countPartners(sql: Sql, tenantId: TenantId): Promise<number> {
+  const [r] = await sql.query<{ n: string }>(
+    'select count(*)::text as n from partners where tenant_id = $1 and deleted_at is null',
+    [tenantId],
+  );
+  return Number(r?.n ?? 0);
+}
+
 export async function countRecords(sql: Sql, tenantId: TenantId): Promise<Record<Entity, number>> {
   const rows = await sql.query<{ partners: string; accounts: string; deals: string }>(
     `select (select count(*) from partners where tenant_id = $1 and deleted_at is null) as partners,

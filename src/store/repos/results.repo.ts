@@ -51,6 +51,8 @@ export interface NewResult {
   planVersion: number;
   inputsHash: string;
   result: unknown;
+  /** The factsHash of the UnrankedResult it was completed from (the pipeline's results). */
+  factsHash?: string;
 }
 
 /**
