@@ -12,13 +12,14 @@
 // --quick: 600 partners / 20,000 deals and shorter runs (a smoke run, not the figures).
 // BENCH_PARTNERS, BENCH_DEALS, BENCH_LATENCY_MS (50), BENCH_JITTER_MS (100) override.
 // PostgreSQL: a server of its own (bench/pipeline/stack.ts); BENCH_DATABASE=machine for
-// the machine's, BENCH_PG_STATS=1 prints the statements of the 50/s run by time (and stops there).
+// the machine's, BENCH_PG_STATS=1 prints the statements of the 50/s run by time.
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { reportFigure } from './figures.js';
 import { pushAck } from './pipeline/ack.js';
 import { callsPerChange } from './pipeline/calls.js';
 import { pushToWriteBack } from './pipeline/latency.js';
+import { pgStatements } from './pipeline/pg-statements.js';
 import { queueTiming } from './pipeline/queue-timing.js';
 import { startStack } from './pipeline/stack.js';
 import { pushTimeline } from './pipeline/timeline.js';
@@ -90,7 +91,8 @@ try {
         await stack.db.query('select pg_stat_statements_reset()');
       const since = Date.now();
       const l = await pushToWriteBack(stack, { ...r, used });
-      if (process.env.BENCH_PG_STATS === '1' && r === run.slow) break;
+      if (process.env.BENCH_PG_STATS === '1' && r === run.slow)
+        for (const line of await pgStatements(stack.db)) say(line);
       if (values.diagnose) {
         for (const line of await queueTiming(stack.queues, since)) say(line);
         for (const line of await pushTimeline(stack.db, stack.queues, stack.tenantId, l.traces, since))

@@ -119,21 +119,6 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     RATE_LIMIT_PER_MINUTE: '0',
   };
 
-  if (process.env.BENCH_PG_STATS === '1' && process.env.BENCH_DATABASE !== 'machine') {
-    cleanups.push(async () => {
-      const c = new pg.Client({ connectionString: dbUrl.toString() });
-      await c.connect();
-      const top = await c.query<{ calls: string; ms: string; rows: string; query: string }>(
-        `select calls::text, round(total_exec_time)::text as ms, rows::text,
-           left(regexp_replace(query, '\\s+', ' ', 'g'), 110) as query
-         from pg_stat_statements order by total_exec_time desc limit 20`,
-      );
-      say('PostgreSQL statements by total time (ms, calls, rows):');
-      for (const r of top.rows)
-        say(`  ${r.ms.padStart(8)} ${r.calls.padStart(7)} ${r.rows.padStart(8)}  ${r.query}`);
-      await c.end();
-    });
-  }
   cleanups.push(async () => {
     // BENCH_KEEP_DB=1 with BENCH_DATABASE=machine leaves the database for a look at its tables and plans.
     if (process.env.BENCH_KEEP_DB === '1')
