@@ -24,18 +24,18 @@ export async function partnersInput(
   // are on other accounts or credited to other partners, which a partner's result
   // does not read.
   const statements = await statementsInput(sql, tenantId, partnerIds);
-  const dates = closeDateWindows(plan, [period, ...new Set(statements.map((s) => s.period))]);
+  const dates = closeDateSpan(plan, [period, ...new Set(statements.map((s) => s.period))]);
   const own = await sql.query<{ record: Input['deals'][number]; account_id: string | null }>(
-    // Two index reads (deals_by_partner, deals_with_splits), not one scan of every deal;
-    // only deals closed in the scored and settled periods (see closeDateWindows).
+    // Index reads (deals_won_by_partner_date, deals_with_splits), not a scan of every
+    // deal; only deals closed within the scored and settled periods (closeDateSpan).
     `select record, account_id from deals d where tenant_id = $1 and deleted_at is null and status = 'won'
-       and partner_id = any($2::text[]) and ${IN_WINDOWS}
+       and partner_id = any($2::text[]) and ${IN_SPAN}
      union all
      select record, account_id from deals d where tenant_id = $1 and deleted_at is null and status = 'won'
        and record ? 'splits' and (partner_id is null or not partner_id = any($2::text[]))
        and exists (select 1 from jsonb_array_elements(coalesce(record->'splits', '[]'::jsonb)) s
-                   where s->>'partnerId' = any($2::text[])) and ${IN_WINDOWS}`,
-    [tenantId, partnerIds, dates?.from ?? null, dates?.to ?? null],
+                   where s->>'partnerId' = any($2::text[])) and ${IN_SPAN}`,
+    [tenantId, partnerIds, dates.from, dates.to],
   );
   const cutoff = firstWonCutoffs(
     own.map((r) => r.record),
@@ -90,30 +90,31 @@ export async function partnersInput(
 
 /**
  * A deal's calendar date (the first ten characters of every closedAt the core reads:
- * 2027-03-31, 2027-03-31T23:30:00+08:00) within one of the windows, or no windows.
+ * 2027-03-31, 2027-03-31T23:30:00+08:00) within the span; written so that the index
+ * deals_won_by_partner_date (migration 007) reads only those deals.
  */
-const IN_WINDOWS = `($3::text[] is null or exists (select 1 from unnest($3::text[], $4::text[]) w(lo, hi)
-  where left(d.closed_at, 10) between w.lo and w.hi))`;
+const IN_SPAN = 'left(d.closed_at, 10) between $3::text and $4::text';
 
 /**
- * Calendar dates around the periods, two days wider on each side than the periods'
- * instants in UTC (a closedAt's date is in its own offset or the plan's time zone, at
- * most 14 hours off): a partner's won deals outside its scored and settled periods
- * credit it nothing, and those on the accounts it has credits on still come with the
- * accounts (below). Without the bound a batch read every won deal its partners ever
- * had. Null (no bound) for a period key the plan cannot read (the core reports it).
+ * Calendar dates from two days before the earliest period to two days after the latest
+ * (their instants in UTC; a closedAt's date is in its own offset or the plan's time
+ * zone, at most 14 hours off): a partner's won deals outside its scored and settled
+ * periods credit it nothing, and those on the accounts it has credits on still come
+ * with the accounts (below). Without the bound a batch read every won deal its partners
+ * ever had. Every date for a period key the plan cannot read
+ * (the core reports it).
  */
-function closeDateWindows(plan: Plan, periodKeys: string[]): { from: string[]; to: string[] } | null {
+function closeDateSpan(plan: Plan, periodKeys: string[]): { from: string; to: string } {
   const DAY = 86_400_000;
   const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   try {
     const windows = periodKeys.map((k) => resolvePeriod(plan, k));
     return {
-      from: windows.map((w) => date(w.startMs - 2 * DAY)),
-      to: windows.map((w) => date(w.endMs + 2 * DAY)),
+      from: date(Math.min(...windows.map((w) => w.startMs)) - 2 * DAY),
+      to: date(Math.max(...windows.map((w) => w.endMs)) + 2 * DAY),
     };
   } catch {
-    return null;
+    return { from: '0000-01-01', to: '9999-12-31' };
   }
 }
 
