@@ -91,7 +91,7 @@ export async function partnersInput(
 /**
  * A deal's calendar date (the first ten characters of every closedAt the core reads:
  * 2027-03-31, 2027-03-31T23:30:00+08:00) within the span. (An index on partner and
- * date made the bench's reads slower, not faster: the partner's rows are few.)
+ * date did not make the bench's batches faster: a partner's rows are a few hundred.)
  */
 const IN_SPAN = 'left(d.closed_at, 10) between $3::text and $4::text';
 
