@@ -1,7 +1,12 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roundTrip, startPingWorker } from '../../src/jobs/ping.worker.js';
-import { createQueues, type QueueBackend, type Queues } from '../../src/jobs/queue-factory.js';
+import {
+  createQueues,
+  type QueueBackend,
+  type Queues,
+  QueueUnavailableError,
+} from '../../src/jobs/queue-factory.js';
 import { checkPayload, JobPayloads, PayloadError } from '../../src/jobs/queues.js';
 import { closedPort, REDIS_URL, randomPrefix } from '../runtime/helpers/redis.js';
 import { createTestStore } from '../runtime/helpers/stores.js';
@@ -89,7 +94,7 @@ describe('Redis down', () => {
     const queues = createQueues({ kind: 'redis', url: `redis://127.0.0.1:${port}`, prefix: randomPrefix() });
     const started = Date.now();
     await expect(queues.ping(1500)).rejects.toThrow();
-    await expect(queues.add('ping', { nonce: 'x' })).rejects.toThrow();
+    await expect(queues.add('ping', { nonce: 'x' })).rejects.toThrow(QueueUnavailableError);
     // Bounded by the ping and enqueue deadlines (1.5 s + 3 s), not by reconnect attempts.
     expect(Date.now() - started).toBeLessThan(10_000);
     await queues.close();
