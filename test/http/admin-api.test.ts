@@ -165,6 +165,25 @@ describe('admin API', () => {
     expect(await h.store.db.query('select count(*)::int as n from audit_log')).toEqual(auditBefore);
   });
 
+  it('the default body limit is 256 KiB: one byte over is 413, exactly the limit is read', async () => {
+    const sized = (bytes: number) => {
+      const shell = JSON.stringify({ source: '' });
+      return JSON.stringify({ source: 'x'.repeat(bytes - shell.length) });
+    };
+    const send = (payload: string) =>
+      h.app.inject({
+        method: 'POST',
+        url: url('/plans/validate'),
+        headers: { ...t.auth, 'content-type': 'application/json' },
+        payload,
+      });
+    expect(Buffer.byteLength(sized(256 * 1024))).toBe(256 * 1024);
+    expect((await send(sized(256 * 1024 + 1))).statusCode).toBe(413);
+    const atLimit = await send(sized(256 * 1024));
+    expect(atLimit.statusCode).not.toBe(413);
+    expect(atLimit.json().error?.code).not.toBe('payload_too_large');
+  });
+
   it('serves the OpenAPI document and UI at /docs, health and metrics', async () => {
     const doc = await h.app.inject({ method: 'GET', url: '/docs/json' });
     expect(doc.statusCode).toBe(200);
