@@ -6,6 +6,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PREFIX } from '../../src/http/app.js';
+import { roundTrip, startPingWorker } from '../../src/jobs/ping.worker.js';
 import { createQueues } from '../../src/jobs/queue-factory.js';
 import { listRuns } from '../../src/store/repos/runs.repo.js';
 import { closedPort, REDIS_URL, randomPrefix } from '../runtime/helpers/redis.js';
@@ -90,6 +91,8 @@ describe('with Redis going down while the server runs', () => {
       rateLimit: { perMinute: 100, redisUrl: redis.url, namespace: `${prefix}-rate:` },
       store,
     });
+    // A worker in the same process: it must reconnect on its own once Redis is back.
+    startPingWorker(h.queues);
   });
   afterAll(async () => {
     await h?.dispose();
@@ -111,7 +114,7 @@ describe('with Redis going down while the server runs', () => {
     return got;
   };
 
-  it('ready (200) → Redis cut: 503 naming the queue, the API answers (reads 200, enqueues 503) → restored: 200', async () => {
+  it('ready (200) → Redis cut: 503 naming the queue, the API answers (reads 200, enqueues 503) → restored: 200, the worker takes jobs again', async () => {
     const t = await tenantWithKey(h, 'redis-goes-down');
     expect(await until(200, 10_000)).toBe(200);
 
@@ -145,6 +148,8 @@ describe('with Redis going down while the server runs', () => {
 
     await redis.restore();
     expect(await until(200, 15_000)).toBe(200);
+    // The worker reconnected: a job round-trips again.
+    await roundTrip(h.queues, 20_000);
     // Asking again joins the open run and gives it its job.
     const again = await h.app.inject({
       method: 'POST',
