@@ -196,6 +196,24 @@ describe('admin API', () => {
       if (!path.startsWith('/api/admin')) continue;
       for (const op of Object.values(ops)) expect(op.security).toEqual([{ adminKey: [] }]);
     }
+    // Every documented operation declares its path parameters and the schema of its success answer
+    // (responses are serialized through that schema, so nothing undeclared leaks out).
+    type Op = { parameters?: { in: string; name: string }[]; responses?: Record<string, unknown> };
+    for (const [path, ops] of Object.entries(doc.json().paths as Record<string, Record<string, Op>>)) {
+      const wanted = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      for (const [method, op] of Object.entries(ops)) {
+        const declared = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
+        expect({ op: `${method} ${path}`, params: declared.sort() }).toEqual({
+          op: `${method} ${path}`,
+          params: wanted,
+        });
+        const ok = Object.keys(op.responses ?? {}).filter((c) => /^[23]\d\d$/.test(c));
+        expect({ op: `${method} ${path}`, success: ok.length > 0 }).toEqual({
+          op: `${method} ${path}`,
+          success: true,
+        });
+      }
+    }
     expect((await h.app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
     expect((await h.app.inject({ method: 'GET', url: '/health/live' })).json()).toEqual({ status: 'ok' });
     const ready = await h.app.inject({ method: 'GET', url: '/health/ready' });
