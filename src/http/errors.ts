@@ -4,6 +4,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { QueueUnavailableError } from '../jobs/queue-factory.js';
 
 export const ErrorSchema = z.object({
   error: z.object({
@@ -39,6 +40,7 @@ export const errorResponses = {
   422: ErrorSchema,
   429: ErrorSchema,
   500: ErrorSchema,
+  503: ErrorSchema,
 } as const;
 
 const body = (code: string, message: string, details?: unknown): ErrorBody => ({
@@ -79,6 +81,14 @@ export function installErrorHandling(app: FastifyInstance): void {
       err.statusCode < 500
     ) {
       return reply.status(err.statusCode).send(body((err.code ?? 'bad_request').toLowerCase(), err.message));
+    }
+    // The queue backend is down (Redis): say so, so a client knows to retry; readiness
+    // reports it too. What the request stored (an open run) is picked up on the retry.
+    if (err instanceof QueueUnavailableError) {
+      request.log.warn({ err }, 'queue unavailable');
+      return reply
+        .status(503)
+        .send(body('queue_unavailable', 'the job queue is unavailable; try again shortly'));
     }
     request.log.error({ err }, 'request failed');
     return reply

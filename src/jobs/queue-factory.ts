@@ -54,6 +54,17 @@ export interface Queues {
 
 const ENQUEUE_TIMEOUT_MS = 3000;
 
+/** The queue backend did not take the job (Redis or the queue database unreachable): nothing was enqueued. */
+export class QueueUnavailableError extends Error {
+  constructor(
+    readonly queue: QueueName,
+    cause: unknown,
+  ) {
+    super(`queue "${queue}" is unavailable: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'QueueUnavailableError';
+  }
+}
+
 const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
@@ -146,13 +157,17 @@ export function createQueues(
       const data = checkPayload(name, payload);
       // Fail fast when the backend is unreachable: the caller (inbox, reconciler)
       // keeps the work and retries later; nothing piles up in process memory.
-      if (backend.kind === 'redis') await redisReady(ENQUEUE_TIMEOUT_MS);
-      const job = await withTimeout(
-        queue(name).add(name, data, opts),
-        ENQUEUE_TIMEOUT_MS,
-        `enqueue on "${name}"`,
-      );
-      return job.id!;
+      try {
+        if (backend.kind === 'redis') await redisReady(ENQUEUE_TIMEOUT_MS);
+        const job = await withTimeout(
+          queue(name).add(name, data, opts),
+          ENQUEUE_TIMEOUT_MS,
+          `enqueue on "${name}"`,
+        );
+        return job.id!;
+      } catch (err) {
+        throw new QueueUnavailableError(name, err);
+      }
     },
     worker(name, processor, opts = {}) {
       const run = async (job: Job, token?: string) => {

@@ -165,6 +165,25 @@ describe('admin API', () => {
     expect(await h.store.db.query('select count(*)::int as n from audit_log')).toEqual(auditBefore);
   });
 
+  it('the default body limit is 256 KiB: one byte over is 413, exactly the limit is read', async () => {
+    const sized = (bytes: number) => {
+      const shell = JSON.stringify({ source: '' });
+      return JSON.stringify({ source: 'x'.repeat(bytes - shell.length) });
+    };
+    const send = (payload: string) =>
+      h.app.inject({
+        method: 'POST',
+        url: url('/plans/validate'),
+        headers: { ...t.auth, 'content-type': 'application/json' },
+        payload,
+      });
+    expect(Buffer.byteLength(sized(256 * 1024))).toBe(256 * 1024);
+    expect((await send(sized(256 * 1024 + 1))).statusCode).toBe(413);
+    const atLimit = await send(sized(256 * 1024));
+    expect(atLimit.statusCode).not.toBe(413);
+    expect(atLimit.json().error?.code).not.toBe('payload_too_large');
+  });
+
   it('serves the OpenAPI document and UI at /docs, health and metrics', async () => {
     const doc = await h.app.inject({ method: 'GET', url: '/docs/json' });
     expect(doc.statusCode).toBe(200);
@@ -176,6 +195,24 @@ describe('admin API', () => {
     )) {
       if (!path.startsWith('/api/admin')) continue;
       for (const op of Object.values(ops)) expect(op.security).toEqual([{ adminKey: [] }]);
+    }
+    // Every documented operation declares its path parameters and the schema of its success answer
+    // (responses are serialized through that schema, so nothing undeclared leaks out).
+    type Op = { parameters?: { in: string; name: string }[]; responses?: Record<string, unknown> };
+    for (const [path, ops] of Object.entries(doc.json().paths as Record<string, Record<string, Op>>)) {
+      const wanted = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      for (const [method, op] of Object.entries(ops)) {
+        const declared = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
+        expect({ op: `${method} ${path}`, params: declared.sort() }).toEqual({
+          op: `${method} ${path}`,
+          params: wanted,
+        });
+        const ok = Object.keys(op.responses ?? {}).filter((c) => /^[23]\d\d$/.test(c));
+        expect({ op: `${method} ${path}`, success: ok.length > 0 }).toEqual({
+          op: `${method} ${path}`,
+          success: true,
+        });
+      }
     }
     expect((await h.app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
     expect((await h.app.inject({ method: 'GET', url: '/health/live' })).json()).toEqual({ status: 'ok' });

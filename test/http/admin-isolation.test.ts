@@ -1,14 +1,18 @@
 // Tenant isolation on every admin route, generated from the routes the app
-// registers: a route added later is covered without touching this file.
+// registers: a tenant-scoped route added later is covered without touching this
+// file, and an admin route without :tenantId fails the first test until it is
+// listed in TENANTLESS with the check that covers it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PREFIX } from '../../src/http/app.js';
 import { uploadPlan } from '../../src/jobs/plans.service.js';
+import { credentialVault } from '../../src/secrets/vault.js';
 import { createAdminKey } from '../../src/store/repos/admin-keys.repo.js';
 import { listAudit } from '../../src/store/repos/audit.repo.js';
 import { getActivePlan, listPlanVersions } from '../../src/store/repos/plans.repo.js';
-import { createRun } from '../../src/store/repos/runs.repo.js';
+import { createRun, listRuns } from '../../src/store/repos/runs.repo.js';
 import { getSettings, putSettings } from '../../src/store/repos/settings.repo.js';
-import { getTenant } from '../../src/store/repos/tenants.repo.js';
+import { getTenant, listTenants } from '../../src/store/repos/tenants.repo.js';
+import { getWidgetSecret } from '../../src/store/repos/widget-sessions.repo.js';
 import { planYaml } from '../runtime/helpers/plans.js';
 import { type Harness, harness, tenantWithKey } from './harness.js';
 
@@ -19,6 +23,16 @@ const fixtures: Record<string, (b: string) => string> = {
   runId: () => runOfB,
 };
 let runOfB = '';
+
+/**
+ * Admin routes that name no tenant in their path, and the test below that shows a
+ * tenant key cannot reach another tenant through them.
+ */
+const TENANTLESS: Record<string, string> = {
+  'GET /api/admin/tenants': 'lists only its own tenant',
+  'POST /api/admin/tenants': 'creating a tenant needs an operator key (403)',
+  'POST /api/admin/connect/fxiaoke': 'creating a tenant needs an operator key (403)',
+};
 
 const bodies: Record<string, unknown> = {
   POST: { source: planYaml('stolen'), settings: {}, credentials: { a: 'b' }, reason: 'x' },
@@ -41,6 +55,8 @@ describe('admin API tenant isolation', () => {
     expect(up.ok).toBe(true);
     await putSettings(h.store.db, b.tenant.id, { mapping: 'B' });
     runOfB = (await createRun(h.store.db, b.tenant.id, 'full')).runId;
+    // Creates BullMQ's schema, so the job count below is real from the start.
+    await h.queues.ping(15_000);
     await h.app.ready();
   });
   afterAll(async () => {
@@ -55,13 +71,19 @@ describe('admin API tenant isolation', () => {
       return f(tenant);
     });
 
-  it('covers every tenant-scoped route the app registers', () => {
+  it('accounts for every admin route the app registers: tenant-scoped, or listed with its check', () => {
     const scoped = adminRoutes().filter((r) => r.url.includes(':tenantId'));
-    expect(scoped.length).toBeGreaterThanOrEqual(12);
+    expect(scoped.length).toBeGreaterThanOrEqual(20);
+    const unscoped = adminRoutes()
+      .filter((r) => !r.url.includes(':tenantId'))
+      .map((r) => `${r.method} ${r.url}`);
+    expect(unscoped.sort()).toEqual(Object.keys(TENANTLESS).sort());
   });
 
   it("a key of tenant A gets 404 for each of tenant B's resources, and B is unchanged", async () => {
     const auditBefore = await listAudit(h.store.db, b.tenant.id);
+    const runsBefore = await listRuns(h.store.db, b.tenant.id);
+    const jobsBefore = await h.store.db.query<{ n: number }>('select count(*)::int as n from bullmq.job');
     const scoped = adminRoutes().filter((r) => r.url.includes(':tenantId'));
     for (const route of scoped) {
       const res = await h.app.inject({
@@ -82,6 +104,43 @@ describe('admin API tenant isolation', () => {
     expect((await getActivePlan(h.store.db, b.tenant.id))?.version).toBe(1);
     expect(await listPlanVersions(h.store.db, b.tenant.id)).toHaveLength(1);
     expect((await getTenant(h.store.db, b.tenant.id))?.status).toBe('active');
+    // Not paused, not re-credentialed, no widget secret made, no sync or recalc started.
+    await expect(credentialVault(h.store.db, h.keyring, b.tenant.id).read()).resolves.toEqual({
+      refresh: 'b-secret',
+    });
+    expect(await getWidgetSecret(h.store.db, b.tenant.id)).toBeNull();
+    expect(await listRuns(h.store.db, b.tenant.id)).toEqual(runsBefore);
+    expect(await h.store.db.query('select count(*)::int as n from bullmq.job')).toEqual(jobsBefore);
+  });
+
+  it("the admin-key routes outside /api/admin: A's key gets 404 for B's Zoho reconnect and 403 for a new org", async () => {
+    const reconnect = await h.app.inject({
+      method: 'GET',
+      url: `/oauth/zoho/start?tenant=${b.tenant.id}`,
+      headers: { ...a.auth, accept: 'application/json' },
+    });
+    expect(reconnect.statusCode).toBe(404);
+    expect(reconnect.json().error.code).toBe('not_found');
+    const newOrg = await h.app.inject({
+      method: 'POST',
+      url: '/oauth/zoho/start',
+      headers: a.auth,
+      payload: { dataCentre: 'eu', clientId: 'x', clientSecret: 'y' },
+    });
+    expect(newOrg.statusCode).toBe(403);
+  });
+
+  it('POST /connect/fxiaoke with a tenant key is refused (403) before any tenant is made', async () => {
+    const before = await listTenants(h.store.db);
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `${ADMIN_PREFIX}/connect/fxiaoke`,
+      headers: a.auth,
+      payload: { appId: 'a', appSecret: 's', permanentCode: 'p', adminMobile: '13800000000' },
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('forbidden');
+    expect(await listTenants(h.store.db)).toEqual(before);
   });
 
   it('the same requests with B’s own key reach B’s resources (the 404s were isolation, not broken routes)', async () => {

@@ -1,9 +1,14 @@
-// Redis down: readiness says so (503) while the API keeps answering.
+// Redis down: readiness says so (503) while the API keeps answering — whether Redis
+// was never there or goes away while the server runs (a loopback proxy in front of the
+// machine's Redis is cut, then restored: the shared Redis itself is never touched).
 // Rate limiting: over the limit → 429 in the common error shape.
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PREFIX } from '../../src/http/app.js';
+import { roundTrip, startPingWorker } from '../../src/jobs/ping.worker.js';
 import { createQueues } from '../../src/jobs/queue-factory.js';
+import { listRuns } from '../../src/store/repos/runs.repo.js';
 import { closedPort, REDIS_URL, randomPrefix } from '../runtime/helpers/redis.js';
 import { createTestStore, type TestStore } from '../runtime/helpers/stores.js';
 import { type Harness, harness, tenantWithKey } from './harness.js';
@@ -46,6 +51,115 @@ describe('with Redis down', () => {
     expect(res.statusCode).toBe(200);
     const metrics = await h.app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.statusCode).toBe(200);
+  });
+});
+
+/** A TCP proxy to the machine's Redis that can be cut (every connection dropped, port closed) and restored. */
+async function cuttableRedis() {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = createConnection(6379, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    }
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async cut() {
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+    restore: () => new Promise<void>((r) => server.listen(port, '127.0.0.1', r)),
+  };
+}
+
+describe('with Redis going down while the server runs', () => {
+  let h: Harness;
+  let redis: Awaited<ReturnType<typeof cuttableRedis>>;
+  const prefix = randomPrefix();
+  beforeAll(async () => {
+    redis = await cuttableRedis();
+    h = await harness({
+      queues: () => createQueues({ kind: 'redis', url: redis.url, prefix }),
+      rateLimit: { perMinute: 100, redisUrl: redis.url, namespace: `${prefix}-rate:` },
+      store,
+    });
+    // A worker in the same process: it must reconnect on its own once Redis is back.
+    startPingWorker(h.queues);
+  });
+  afterAll(async () => {
+    await h?.dispose();
+    await redis?.cut().catch(() => undefined);
+    const r = new Redis(REDIS_URL);
+    const keys = await r.keys(`${prefix}*`);
+    if (keys.length) await r.del(...keys);
+    r.disconnect();
+  });
+
+  const readyStatus = async () => (await h.app.inject({ method: 'GET', url: '/health/ready' })).statusCode;
+  const until = async (want: number, deadlineMs: number) => {
+    const end = Date.now() + deadlineMs;
+    let got = await readyStatus();
+    while (got !== want && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 100));
+      got = await readyStatus();
+    }
+    return got;
+  };
+
+  it('ready (200) → Redis cut: 503 naming the queue, the API answers (reads 200, enqueues 503) → restored: 200, the worker takes jobs again', async () => {
+    const t = await tenantWithKey(h, 'redis-goes-down');
+    expect(await until(200, 10_000)).toBe(200);
+
+    await redis.cut();
+    expect(await until(503, 10_000)).toBe(503);
+    const ready = await h.app.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.json()).toEqual({ status: 'unavailable', checks: { store: 'ok', queue: 'down' } });
+    expect((await h.app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
+    expect((await h.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(200);
+    for (const path of ['', '/plans', '/settings', '/sync', '/runs']) {
+      const res = await h.app.inject({
+        method: 'GET',
+        url: `${ADMIN_PREFIX}/tenants/${t.tenant.id}${path}`,
+        headers: t.auth,
+      });
+      expect({ path, status: res.statusCode }).toEqual({ path, status: 200 });
+    }
+    // A request that needs the queue answers too: 503 in the common shape, not a hang or a 500.
+    const sync = await h.app.inject({
+      method: 'POST',
+      url: `${ADMIN_PREFIX}/tenants/${t.tenant.id}/sync`,
+      headers: t.auth,
+      payload: {},
+    });
+    expect(sync.statusCode).toBe(503);
+    expect(sync.json()).toEqual({
+      error: { code: 'queue_unavailable', message: 'the job queue is unavailable; try again shortly' },
+    });
+    const open = await listRuns(h.store.db, t.tenant.id);
+    expect(open.map((r) => r.status)).toEqual(['queued']);
+
+    await redis.restore();
+    expect(await until(200, 15_000)).toBe(200);
+    // The worker reconnected: a job round-trips again.
+    await roundTrip(h.queues, 20_000);
+    // Asking again joins the open run and gives it its job.
+    const again = await h.app.inject({
+      method: 'POST',
+      url: `${ADMIN_PREFIX}/tenants/${t.tenant.id}/sync`,
+      headers: t.auth,
+      payload: {},
+    });
+    expect(again.statusCode).toBe(202);
+    expect(again.json().runId).toBe(open[0]!.runId);
+    expect(await h.queues.queue('sync').getJobState(`run.${t.tenant.id}.${open[0]!.runId}`)).toBe('waiting');
   });
 });
 

@@ -1,8 +1,14 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roundTrip, startPingWorker } from '../../src/jobs/ping.worker.js';
-import { createQueues, type QueueBackend, type Queues } from '../../src/jobs/queue-factory.js';
+import {
+  createQueues,
+  type QueueBackend,
+  type Queues,
+  QueueUnavailableError,
+} from '../../src/jobs/queue-factory.js';
 import { checkPayload, JobPayloads, PayloadError } from '../../src/jobs/queues.js';
+import { registry } from '../../src/metrics.js';
 import { closedPort, REDIS_URL, randomPrefix } from '../runtime/helpers/redis.js';
 import { createTestStore } from '../runtime/helpers/stores.js';
 
@@ -89,7 +95,7 @@ describe('Redis down', () => {
     const queues = createQueues({ kind: 'redis', url: `redis://127.0.0.1:${port}`, prefix: randomPrefix() });
     const started = Date.now();
     await expect(queues.ping(1500)).rejects.toThrow();
-    await expect(queues.add('ping', { nonce: 'x' })).rejects.toThrow();
+    await expect(queues.add('ping', { nonce: 'x' })).rejects.toThrow(QueueUnavailableError);
     // Bounded by the ping and enqueue deadlines (1.5 s + 3 s), not by reconnect attempts.
     expect(Date.now() - started).toBeLessThan(10_000);
     await queues.close();
@@ -153,6 +159,38 @@ describe('graceful worker shutdown', () => {
       expect(finished).toBe(true);
     } finally {
       await queues.close();
+    }
+  });
+});
+
+describe('job metrics', () => {
+  it('count completed and failed jobs by queue: ci_job_duration_seconds and ci_job_failures_total', async () => {
+    const store = await createTestStore('pglite');
+    const queues = createQueues({ kind: 'postgres', connection: store.pgConnection });
+    const value = async (line: RegExp) => Number(line.exec(await registry.metrics())?.[1] ?? 0);
+    const completed = /^ci_job_duration_seconds_count\{queue="ping",outcome="completed"\} (\d+)$/m;
+    const failedRuns = /^ci_job_duration_seconds_count\{queue="ping",outcome="failed"\} (\d+)$/m;
+    const failures = /^ci_job_failures_total\{queue="ping"\} (\d+)$/m;
+    try {
+      const before = [await value(completed), await value(failedRuns), await value(failures)];
+      queues.worker('ping', async (job) => {
+        if (job.data.nonce === 'fail') throw new Error('planned failure');
+        return { pong: job.data.nonce };
+      });
+      await queues.ping(15_000);
+      await roundTrip(queues);
+      const id = await queues.add('ping', { nonce: 'fail' }, { attempts: 1 });
+      for (let i = 0; i < 300 && (await queues.queue('ping').getJobState(id)) !== 'failed'; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(await queues.queue('ping').getJobState(id)).toBe('failed');
+      expect([await value(completed), await value(failedRuns), await value(failures)]).toEqual([
+        before[0]! + 1,
+        before[1]! + 1,
+        before[2]! + 1,
+      ]);
+    } finally {
+      await queues.close();
+      await store.dispose();
     }
   });
 });

@@ -1,9 +1,10 @@
 // The runtime CLI commands against a DATA_DIR with no server running (the command
 // opens the embedded database itself). --json prints exactly one JSON document.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyEntry } from '../../src/secrets/keyring.js';
 import { runCli } from './helpers/cli.js';
 import { planYaml } from './helpers/plans.js';
 
@@ -61,6 +62,23 @@ describe('runtime CLI without a running server', () => {
     const rotated = await run('keys', 'rotate', '--json');
     expect(rotated.code).toBe(0);
     expect(JSON.parse(rotated.out)).toMatchObject({ activeKeyId: 'k1', rotated: 0, failed: [] });
+
+    // A new key first, the generated one kept for reading: the tenant is re-sealed, with progress.
+    const generated = (await readFile(join(dir, 'data', 'encryption.key'), 'utf8')).trim();
+    const k2 = generateKeyEntry('k2');
+    process.env.ENCRYPTION_KEYS = `${k2},${generated}`;
+    try {
+      const second = await run('keys', 'rotate');
+      expect(second.code).toBe(0);
+      expect(second.out).toBe('re-encrypted 1 secret(s); 0 failed\n');
+      expect(second.err).toContain(`[1/1] ${tenant.id} credentials`);
+      // The old key retired: the tenant is under k2.
+      process.env.ENCRYPTION_KEYS = k2;
+      const shown = JSON.parse((await run('tenant', 'show', tenant.id, '--json')).out);
+      expect(shown).toMatchObject({ id: tenant.id, hasCredentials: true, credentialsKeyId: 'k2' });
+    } finally {
+      delete process.env.ENCRYPTION_KEYS;
+    }
   });
 
   it('reports usage errors with exit 2 and has --help on each command', async () => {

@@ -6,6 +6,7 @@ import { rotateCredentials } from '../../src/secrets/rotate.js';
 import { credentialVault } from '../../src/secrets/vault.js';
 import type { TenantId } from '../../src/store/ids.js';
 import { getSealedCredentials } from '../../src/store/repos/tenants.repo.js';
+import { getWidgetSecret, putWidgetSecret } from '../../src/store/repos/widget-sessions.repo.js';
 import { createTestStore, type TestStore } from '../runtime/helpers/stores.js';
 
 const k1 = generateKeyEntry('k1');
@@ -95,24 +96,39 @@ describe('credentials in the store', () => {
       const t = await addTenant(
         store.db,
         old,
-        { crm: 'fxiaoke', orgId: `rot-${i}`, credentials: { appSecret: `s-${i}` } },
+        { crm: i % 2 ? 'fxiaoke' : 'zoho', orgId: `rot-${i}`, credentials: { appSecret: `s-${i}` } },
         't',
       );
       ids.push(t.id);
+      // Zoho tenants also hold a widget secret, sealed the same way.
+      if (i % 2 === 0) await putWidgetSecret(store.db, t.id, seal(old, t.id, `widget-${i}`));
     }
     const next = parseKeyring(`${k2},${k1}`);
-    const progress: number[] = [];
-    const out = await rotateCredentials(store.db, next, (p) => progress.push(p.done));
+    const progress: { done: number; kind: string }[] = [];
+    const out = await rotateCredentials(store.db, next, (p) => progress.push(p));
     // Only the tenant whose ciphertext was tampered with above cannot be re-sealed.
-    expect(out.failed.map((f) => f.tenantId)).toEqual(tampered ? [tampered] : []);
-    expect(out.rotated).toBeGreaterThanOrEqual(5);
-    expect(progress.at(-1)).toBe(out.rotated + out.failed.length);
-    // Only the new key is needed afterwards.
+    expect(out.failed.map((f) => [f.tenantId, f.kind])).toEqual(tampered ? [[tampered, 'credentials']] : []);
+    expect(out.rotated).toBeGreaterThanOrEqual(5 + 3);
+    expect(progress.at(-1)?.done).toBe(out.rotated + out.failed.length);
+    expect(progress.filter((p) => p.kind === 'widget-secret')).toHaveLength(3);
+    // Only the new key is needed afterwards: for the credentials and the widget secrets.
     const onlyNew = parseKeyring(k2);
     for (const [i, id] of ids.entries()) {
       expect((await getSealedCredentials(store.db, id))?.keyId).toBe('k2');
       await expect(credentialVault(store.db, onlyNew, id).read()).resolves.toEqual({ appSecret: `s-${i}` });
+      const widget = await getWidgetSecret(store.db, id);
+      if (i % 2 === 0) {
+        expect(widget?.keyId).toBe('k2');
+        expect(open(onlyNew, id, widget!)).toBe(`widget-${i}`);
+      } else expect(widget).toBeNull();
     }
+    const audited = await store.db.query<{ action: string }>(
+      'select action from audit_log where tenant_id = $1 order by id',
+      [ids[0]],
+    );
+    expect(audited.map((r) => r.action)).toEqual(
+      expect.arrayContaining(['credentials.rotated', 'widget.secret.rotated']),
+    );
     // Running it again has nothing to do.
     expect((await rotateCredentials(store.db, next)).rotated).toBe(0);
   });

@@ -149,15 +149,6 @@ export async function putSealedCredentials(sql: Sql, tenantId: TenantId, sealed:
 }
 
 /** Operator view for `keys rotate`: tenants whose credentials are sealed with another key. */
-export async function tenantsWithCredentialsNotUnder(sql: Sql, activeKeyId: string): Promise<TenantId[]> {
-  const rows = await sql.query<{ tenant_id: string }>(
-    `select tenant_id from tenants
-     where credentials_key_id is not null and credentials_key_id <> $1 order by tenant_id`,
-    [activeKeyId],
-  );
-  return rows.map((r) => r.tenant_id as TenantId);
-}
-
 /** What the webhook route checks before anything else: the tenant's CRM and URL token. */
 export async function getWebhookTarget(
   sql: Sql,
