@@ -45,7 +45,8 @@ async function liveDeals(sql: Sql, tenantId: TenantId, ids: string[]): Promise<M
  * an account only through its credits in those periods (core: hashedFacts), so partners
  * whose deals on it closed in other periods are not touched — with customers shared by
  * many partners, every partner that ever won a deal there made a push recalculate
- * about ten partners instead of one or two. A close the plan cannot read counts as in.
+ * about ten partners instead of one or two. A close the plan cannot read within the
+ * windows' dates counts as in (the core skips such a deal; one without a date is not read).
  * Without an active plan: every partner with a won deal on them.
  */
 async function partnersOnAccounts(
@@ -56,13 +57,11 @@ async function partnersOnAccounts(
 ): Promise<string[]> {
   if (accountIds.length === 0) return [];
   const db = ctx.store.db;
-  const rows = await db.query<{ partner_id: string | null; closed_at: string | null }>(
-    `select coalesce(s->>'partnerId', d.partner_id) as partner_id, d.closed_at
-     from deals d left join lateral jsonb_array_elements(coalesce(d.record->'splits', '[]'::jsonb)) s on true
-     where d.tenant_id = $1 and d.account_id = any($2::text[]) and d.status = 'won' and d.deleted_at is null`,
-    [tenantId, accountIds],
-  );
   let inWindow: (closedAt: string | null) => boolean = () => true;
+  // Calendar dates around the windows (two days wider, as load-input.ts reads a batch's
+  // deals): the database skips the accounts' deals of other periods. Every date when
+  // there is no plan or a period key it cannot read.
+  let span = { from: '0000-01-01', to: '9999-12-31' };
   if (plan) {
     const keys = [currentPeriod(plan.plan, ctx.now()), ...(await closedPeriods(db, tenantId))];
     try {
@@ -72,10 +71,22 @@ async function partnersOnAccounts(
         const ms = closedAt === null ? undefined : read(closedAt);
         return ms === undefined || windows.some((w) => ms >= w.startMs && ms < w.endMs);
       };
+      const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+      span = {
+        from: date(Math.min(...windows.map((w) => w.startMs)) - 2 * 86_400_000),
+        to: date(Math.max(...windows.map((w) => w.endMs)) + 2 * 86_400_000),
+      };
     } catch {
       // A stored period key the plan cannot read: every partner, as without a plan.
     }
   }
+  const rows = await db.query<{ partner_id: string | null; closed_at: string | null }>(
+    `select coalesce(s->>'partnerId', d.partner_id) as partner_id, d.closed_at
+     from deals d left join lateral jsonb_array_elements(coalesce(d.record->'splits', '[]'::jsonb)) s on true
+     where d.tenant_id = $1 and d.account_id = any($2::text[]) and d.status = 'won' and d.deleted_at is null
+       and left(d.closed_at, 10) between $3 and $4`,
+    [tenantId, accountIds, span.from, span.to],
+  );
   const out = new Set<string>();
   for (const r of rows) if (r.partner_id && inWindow(r.closed_at)) out.add(r.partner_id);
   return [...out];

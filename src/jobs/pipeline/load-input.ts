@@ -49,9 +49,12 @@ export async function partnersInput(
       ? []
       : (
           await sql.query<{ record: Input['deals'][number] }>(
-            `select record from deals where tenant_id = $1 and deleted_at is null and status = 'won'
-               and account_id = any($2::text[])`,
-            [tenantId, accountIds],
+            // Each account's deals up to its cutoff's calendar date (+2 days, as
+            // closeDateSpan): the later ones cannot be its first won deal.
+            `select record from deals d join unnest($2::text[], $3::text[]) a(id, last) on d.account_id = a.id
+             where d.tenant_id = $1 and d.deleted_at is null and d.status = 'won'
+               and left(d.closed_at, 10) <= a.last`,
+            [tenantId, accountIds, accountIds.map((id) => lastDate(cutoff.get(id)!))],
           )
         ).filter(({ record: d }) => {
           const ms = typeof d.closedAt === 'string' ? readClosedAt(d.closedAt) : undefined;
@@ -116,6 +119,11 @@ function closeDateSpan(plan: Plan, periodKeys: string[]): { from: string; to: st
   } catch {
     return { from: '0000-01-01', to: '9999-12-31' };
   }
+}
+
+/** The calendar date two days after an instant (the widest for an unbounded cutoff). */
+function lastDate(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms + 2 * 86_400_000).toISOString().slice(0, 10) : '9999-12-31';
 }
 
 /**
