@@ -12,6 +12,7 @@ import { addQuarantine } from '../../store/repos/quarantine.repo.js';
 import { markDirty } from '../../store/repos/recalc-dirty.repo.js';
 import { softDelete, upsertAccounts, upsertDeals, upsertPartners } from '../../store/repos/records.repo.js';
 import type { Sql } from '../../store/sql.js';
+import { spanOf } from './close-dates.js';
 import { type ActivePlan, activePlan, currentPeriod, type PipelineContext } from './context.js';
 import { enqueueRecalc } from './enqueue.js';
 
@@ -58,10 +59,9 @@ async function partnersOnAccounts(
   if (accountIds.length === 0) return [];
   const db = ctx.store.db;
   let inWindow: (closedAt: string | null) => boolean = () => true;
-  // Calendar dates around the windows (two days wider, as load-input.ts reads a batch's
-  // deals): the database skips the accounts' deals of other periods. Every date when
-  // there is no plan or a period key it cannot read.
-  let span = { from: '0000-01-01', to: '9999-12-31' };
+  // Calendar dates around the windows (close-dates.ts): the database skips the accounts'
+  // deals of other periods. Every date when there is no plan or a key it cannot read.
+  let span = spanOf([]);
   if (plan) {
     const keys = [currentPeriod(plan.plan, ctx.now()), ...(await closedPeriods(db, tenantId))];
     try {
@@ -71,11 +71,7 @@ async function partnersOnAccounts(
         const ms = closedAt === null ? undefined : read(closedAt);
         return ms === undefined || windows.some((w) => ms >= w.startMs && ms < w.endMs);
       };
-      const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-      span = {
-        from: date(Math.min(...windows.map((w) => w.startMs)) - 2 * 86_400_000),
-        to: date(Math.max(...windows.map((w) => w.endMs)) + 2 * 86_400_000),
-      };
+      span = spanOf(windows);
     } catch {
       // A stored period key the plan cannot read: every partner, as without a plan.
     }

@@ -9,6 +9,7 @@ import { statementsInput } from '../../store/repos/pipeline-results.repo.js';
 import { getRates } from '../../store/repos/rates.repo.js';
 import { loadTenantRecords } from '../../store/repos/records.repo.js';
 import type { Sql } from '../../store/sql.js';
+import { lastDateOf, periodsSpan } from './close-dates.js';
 
 /** The input for these partners (a recalculation batch); each one's result equals a whole-tenant run's. */
 export async function partnersInput(
@@ -24,10 +25,13 @@ export async function partnersInput(
   // are on other accounts or credited to other partners, which a partner's result
   // does not read.
   const statements = await statementsInput(sql, tenantId, partnerIds);
-  const dates = closeDateSpan(plan, [period, ...new Set(statements.map((s) => s.period))]);
+  const dates = periodsSpan(plan, [period, ...new Set(statements.map((s) => s.period))]);
   const own = await sql.query<{ record: Input['deals'][number]; account_id: string | null }>(
     // Two index reads (deals_by_partner, deals_with_splits), not a scan of every deal;
-    // only deals closed within the scored and settled periods (closeDateSpan).
+    // only deals closed within the scored and settled periods: a partner's won deals
+    // outside them credit it nothing, and those on the accounts it has credits on still
+    // come with the accounts (below). Without the bound a batch read every won deal its
+    // partners ever had. (An index on partner and date did not make the bench faster.)
     `select record, account_id from deals d where tenant_id = $1 and deleted_at is null and status = 'won'
        and partner_id = any($2::text[]) and ${IN_SPAN}
      union all
@@ -49,12 +53,12 @@ export async function partnersInput(
       ? []
       : (
           await sql.query<{ record: Input['deals'][number] }>(
-            // Each account's deals up to its cutoff's calendar date (+2 days, as
-            // closeDateSpan): the later ones cannot be its first won deal.
+            // Each account's deals up to its cutoff's date (close-dates.ts): the later
+            // ones cannot be its first won deal.
             `select record from deals d join unnest($2::text[], $3::text[]) a(id, last) on d.account_id = a.id
              where d.tenant_id = $1 and d.deleted_at is null and d.status = 'won'
                and left(d.closed_at, 10) <= a.last`,
-            [tenantId, accountIds, accountIds.map((id) => lastDate(cutoff.get(id)!))],
+            [tenantId, accountIds, accountIds.map((id) => lastDateOf(cutoff.get(id)!))],
           )
         ).filter(({ record: d }) => {
           const ms = typeof d.closedAt === 'string' ? readClosedAt(d.closedAt) : undefined;
@@ -91,40 +95,8 @@ export async function partnersInput(
   };
 }
 
-/**
- * A deal's calendar date (the first ten characters of every closedAt the core reads:
- * 2027-03-31, 2027-03-31T23:30:00+08:00) within the span. (An index on partner and
- * date did not make the bench's batches faster: a partner's rows are a few hundred.)
- */
+/** A deal's calendar date within the span ($3, $4: close-dates.ts periodsSpan). */
 const IN_SPAN = 'left(d.closed_at, 10) between $3::text and $4::text';
-
-/**
- * Calendar dates from two days before the earliest period to two days after the latest
- * (their instants in UTC; a closedAt's date is in its own offset or the plan's time
- * zone, at most 14 hours off): a partner's won deals outside its scored and settled
- * periods credit it nothing, and those on the accounts it has credits on still come
- * with the accounts (below). Without the bound a batch read every won deal its partners
- * ever had. Every date for a period key the plan cannot read
- * (the core reports it).
- */
-function closeDateSpan(plan: Plan, periodKeys: string[]): { from: string; to: string } {
-  const DAY = 86_400_000;
-  const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  try {
-    const windows = periodKeys.map((k) => resolvePeriod(plan, k));
-    return {
-      from: date(Math.min(...windows.map((w) => w.startMs)) - 2 * DAY),
-      to: date(Math.max(...windows.map((w) => w.endMs)) + 2 * DAY),
-    };
-  } catch {
-    return { from: '0000-01-01', to: '9999-12-31' };
-  }
-}
-
-/** The calendar date two days after an instant (the widest for an unbounded cutoff). */
-function lastDate(ms: number): string {
-  return Number.isFinite(ms) ? new Date(ms + 2 * 86_400_000).toISOString().slice(0, 10) : '9999-12-31';
-}
 
 /**
  * The accounts whose facts the partners' results read, each with the latest close
