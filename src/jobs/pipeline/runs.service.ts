@@ -20,6 +20,13 @@ export async function requestRun(
   tenantId: TenantId,
   kind: RunKind,
   options: RunOptions = {},
+  /**
+   * `resync: false`: join an open full run as it is. For the scheduled sync of a tenant
+   * whose first full run is still reading: that run's watermark (the time it started)
+   * makes the next incremental sync read whatever changes meanwhile, and a re-read of
+   * the whole CRM would double the tenant's first sync.
+   */
+  join: { resync?: boolean } = {},
 ): Promise<Run> {
   // An open run of the same kind is joined (a lost or failed job of it is revived). A
   // full run that has begun reading the CRM is joined only after it is marked to read
@@ -31,7 +38,13 @@ export async function requestRun(
       await queues.add('sync', runPayload(run), { jobId: runJobId(tenantId, run.runId) });
       return run;
     }
-    if (kind === 'full' && !(await askResync(sql, tenantId, run.runId)) && attempt < 3) continue;
+    if (
+      kind === 'full' &&
+      join.resync !== false &&
+      !(await askResync(sql, tenantId, run.runId)) &&
+      attempt < 3
+    )
+      continue;
     await reviveRun(queues, run);
     return run;
   }

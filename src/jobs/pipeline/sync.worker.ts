@@ -60,7 +60,15 @@ export async function processSync(ctx: PipelineContext, job: Job<Payload<'sync'>
       }
       // Carried out by the run's own job (runJobId), as a run asked for by an admin is:
       // one job per run, which the upkeep can revive when it is lost or failed.
-      const run = await requestRun(ctx.store.db, ctx.queues, tenantId, full ? 'full' : 'incremental');
+      // Only a full sync asked for as such makes an open full run read the CRM again.
+      const run = await requestRun(
+        ctx.store.db,
+        ctx.queues,
+        tenantId,
+        full ? 'full' : 'incremental',
+        {},
+        { resync: job.data.full === true },
+      );
       return { runId: run.runId, handedOver: true };
     }
     const run = await getRun(ctx.store.db, tenantId, runId);
