@@ -8,6 +8,7 @@ import {
 } from '../../src/store/repos/admin-keys.repo.js';
 import { audit, listAudit } from '../../src/store/repos/audit.repo.js';
 import { inboxCounts, markInbox, openInbox, recordInbox } from '../../src/store/repos/inbox.repo.js';
+import { saveResults, storedHashes } from '../../src/store/repos/pipeline-results.repo.js';
 import {
   activatePlanVersion,
   addPlanVersion,
@@ -225,6 +226,19 @@ describe.each<StoreKind>(['pglite', 'postgres'])('store repositories on %s', (ki
     expect(rows.map((r) => [r.partnerId, r.factsHash])).toEqual([['R2', 'h2']]);
     expect(rows[0]!.unranked).toEqual(row('R2', 'h2', 20));
     expect(await getUnranked(store.db, b, '2031-Q1', 1, keys)).toEqual([]);
+  });
+
+  it('gives a result saved without a facts hash its facts hash once, its numbers unchanged', async () => {
+    const r = { partnerId: 'F1', period: '2031-Q2', planVersion: 1, inputsHash: 'in-1', result: { a: 1 } };
+    expect(await saveResult(store.db, a, r)).toBe(true);
+    expect((await storedHashes(store.db, a, '2031-Q2')).get('F1')?.factsHash).toBeNull();
+    expect(await saveResults(store.db, a, [{ ...r, factsHash: 'f-1' }])).toEqual(['F1']);
+    expect((await storedHashes(store.db, a, '2031-Q2')).get('F1')).toEqual({
+      inputsHash: 'in-1',
+      planVersion: 1,
+      factsHash: 'f-1',
+    });
+    expect(await saveResults(store.db, a, [{ ...r, factsHash: 'f-1' }])).toEqual([]);
   });
 
   it('keeps settings, quarantine, audit and admin keys per tenant', async () => {

@@ -4,7 +4,8 @@
 // facts changed (write it now) from one only another partner's move re-ranked (may
 // wait for the period's next rank sweep); and a result saved with a new facts hash is
 // one with new numbers for the write-back's order (was a comparison of the whole JSON
-// documents, minus their rank parts, in every save).
+// documents, minus their rank parts, in every save). Results stored before it have
+// none; the next rerank of their period gives each its own (saveResults).
 export const id = '007_rank_sweep';
 
 export const sql = `

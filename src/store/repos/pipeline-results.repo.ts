@@ -42,6 +42,9 @@ export async function saveResults(sql: Sql, tenantId: TenantId, items: NewResult
        numbers_changed = (results.writeback_status = 'pending' and results.numbers_changed)
          or excluded.facts_hash is null or results.facts_hash is distinct from excluded.facts_hash
      where results.inputs_hash <> excluded.inputs_hash or results.plan_version <> excluded.plan_version
+       -- A result saved before facts hashes were kept gets its own once (or every rerank
+       -- would count it as new facts and read its whole row again).
+       or (results.facts_hash is null and excluded.facts_hash is not null)
      returning partner_id, period`,
     [tenantId, JSON.stringify(rows)],
   );
