@@ -4,7 +4,7 @@
 // recalculated in the OPEN period: the core turns it into a clawback or true-up
 // adjustment there, and the frozen numbers stay as they were.
 import type { Page, Quarantined, Synced } from '../../../connectors/contract.js';
-import { type Account, closedAtReader, type Deal, type Partner, resolvePeriod } from '../../core/index.js';
+import { type Account, closedAtReader, type Deal, type Partner } from '../../core/index.js';
 import { affectedByDealChange } from '../../pipeline/affected.js';
 import type { TenantId } from '../../store/ids.js';
 import { closedPeriods } from '../../store/repos/pipeline-results.repo.js';
@@ -12,7 +12,7 @@ import { addQuarantine } from '../../store/repos/quarantine.repo.js';
 import { markDirty } from '../../store/repos/recalc-dirty.repo.js';
 import { softDelete, upsertAccounts, upsertDeals, upsertPartners } from '../../store/repos/records.repo.js';
 import type { Sql } from '../../store/sql.js';
-import { spanOf } from './close-dates.js';
+import { periodWindows, spanOf } from './close-dates.js';
 import { type ActivePlan, activePlan, currentPeriod, type PipelineContext } from './context.js';
 import { enqueueRecalc } from './enqueue.js';
 
@@ -61,19 +61,18 @@ async function partnersOnAccounts(
   let inWindow: (closedAt: string | null) => boolean = () => true;
   // Calendar dates around the windows (close-dates.ts): the database skips the accounts'
   // deals of other periods. Every date when there is no plan or a key it cannot read.
-  let span = spanOf([]);
+  let span = spanOf(null);
   if (plan) {
     const keys = [currentPeriod(plan.plan, ctx.now()), ...(await closedPeriods(db, tenantId))];
-    try {
-      const windows = keys.map((k) => resolvePeriod(plan.plan, k));
+    // A stored period key the plan cannot read (null): every partner, as without a plan.
+    const windows = periodWindows(plan.plan, keys);
+    if (windows) {
       const read = closedAtReader(plan.plan.timezone);
       inWindow = (closedAt) => {
         const ms = closedAt === null ? undefined : read(closedAt);
         return ms === undefined || windows.some((w) => ms >= w.startMs && ms < w.endMs);
       };
       span = spanOf(windows);
-    } catch {
-      // A stored period key the plan cannot read: every partner, as without a plan.
     }
   }
   const rows = await db.query<{ partner_id: string | null; closed_at: string | null }>(

@@ -12,22 +12,25 @@ const EVERY = { from: '0000-01-01', to: '9999-12-31' };
 
 const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** Dates from two days before the earliest window to two days after the latest. */
-export function spanOf(windows: Pick<Period, 'startMs' | 'endMs'>[]): { from: string; to: string } {
-  if (windows.length === 0) return EVERY;
+/**
+ * The periods' windows, or null when the plan cannot read one of the keys (a stored
+ * period key of another plan: the callers then bound nothing, and the core reports it).
+ */
+export function periodWindows(plan: Plan, periodKeys: string[]): Period[] | null {
+  try {
+    return periodKeys.map((k) => resolvePeriod(plan, k));
+  } catch {
+    return null;
+  }
+}
+
+/** Dates from two days before the earliest window to two days after the latest; every date for none. */
+export function spanOf(windows: Pick<Period, 'startMs' | 'endMs'>[] | null): { from: string; to: string } {
+  if (!windows || windows.length === 0) return EVERY;
   return {
     from: dateOf(Math.min(...windows.map((w) => w.startMs)) - 2 * DAY),
     to: dateOf(Math.max(...windows.map((w) => w.endMs)) + 2 * DAY),
   };
-}
-
-/** spanOf these periods; every date for a period key the plan cannot read (the core reports it). */
-export function periodsSpan(plan: Plan, periodKeys: string[]): { from: string; to: string } {
-  try {
-    return spanOf(periodKeys.map((k) => resolvePeriod(plan, k)));
-  } catch {
-    return EVERY;
-  }
 }
 
 /** The date two days after an instant (every date for an unbounded one). */

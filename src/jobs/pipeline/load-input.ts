@@ -3,13 +3,13 @@
 // as a whole-tenant run, so besides the partner's own won deals it carries every
 // won deal on the accounts those deals touch (the core decides "first won deal
 // ever" per account from them) and the partners those deals credit.
-import { closedAtReader, type Input, type Partner, type Plan, resolvePeriod } from '../../core/index.js';
+import { closedAtReader, type Input, type Partner, type Plan } from '../../core/index.js';
 import type { TenantId } from '../../store/ids.js';
 import { statementsInput } from '../../store/repos/pipeline-results.repo.js';
 import { getRates } from '../../store/repos/rates.repo.js';
 import { loadTenantRecords } from '../../store/repos/records.repo.js';
 import type { Sql } from '../../store/sql.js';
-import { lastDateOf, periodsSpan } from './close-dates.js';
+import { lastDateOf, periodWindows, spanOf } from './close-dates.js';
 
 /** The input for these partners (a recalculation batch); each one's result equals a whole-tenant run's. */
 export async function partnersInput(
@@ -25,7 +25,8 @@ export async function partnersInput(
   // are on other accounts or credited to other partners, which a partner's result
   // does not read.
   const statements = await statementsInput(sql, tenantId, partnerIds);
-  const dates = periodsSpan(plan, [period, ...new Set(statements.map((s) => s.period))]);
+  const windows = periodWindows(plan, [period, ...new Set(statements.map((s) => s.period))]);
+  const dates = spanOf(windows);
   const own = await sql.query<{ record: Input['deals'][number]; account_id: string | null }>(
     // Two index reads (deals_by_partner, deals_with_splits), not a scan of every deal;
     // only deals closed within the scored and settled periods: a partner's won deals
@@ -44,7 +45,7 @@ export async function partnersInput(
   const cutoff = firstWonCutoffs(
     own.map((r) => r.record),
     plan,
-    [period, ...new Set(statements.map((s) => s.period))],
+    windows,
   );
   const accountIds = [...cutoff.keys()];
   const readClosedAt = closedAtReader(plan.timezone);
@@ -95,7 +96,7 @@ export async function partnersInput(
   };
 }
 
-/** A deal's calendar date within the span ($3, $4: close-dates.ts periodsSpan). */
+/** A deal's calendar date within the span ($3, $4: close-dates.ts spanOf). */
 const IN_SPAN = 'left(d.closed_at, 10) between $3::text and $4::text';
 
 /**
@@ -109,14 +110,12 @@ const IN_SPAN = 'left(d.closed_at, 10) between $3::text and $4::text';
  * customers made a batch of tens of partners load most of the tenant's deals).
  * A period key the plan cannot read keeps every account, unbounded (the core reports it).
  */
-function firstWonCutoffs(own: Input['deals'], plan: Plan, periodKeys: string[]): Map<string, number> {
+function firstWonCutoffs(
+  own: Input['deals'],
+  plan: Plan,
+  windows: { startMs: number; endMs: number }[] | null,
+): Map<string, number> {
   const readClosedAt = closedAtReader(plan.timezone);
-  let windows: { startMs: number; endMs: number }[] | null;
-  try {
-    windows = periodKeys.map((k) => resolvePeriod(plan, k));
-  } catch {
-    windows = null;
-  }
   const out = new Map<string, number>();
   for (const d of own) {
     if (!d.accountId) continue;
