@@ -46,33 +46,6 @@ export async function saveUnranked(
   return out.map((r) => r.partner_id);
 }
 
-/** The period's rows scored with `planVersion`, for partners still live in the store. */
-export async function listUnranked(
-  sql: Sql,
-  tenantId: TenantId,
-  period: string,
-  planVersion: number,
-): Promise<StoredUnranked[]> {
-  const rows = await sql.query<{
-    partner_id: string;
-    plan_version: number;
-    facts_hash: string;
-    unranked: UnrankedResult;
-  }>(
-    `select u.partner_id, u.plan_version, u.facts_hash, u.unranked from unranked_results u
-     join partners p on p.tenant_id = u.tenant_id and p.partner_id = u.partner_id and p.deleted_at is null
-     where u.tenant_id = $1 and u.period = $2 and u.plan_version = $3
-     order by u.partner_id`,
-    [tenantId, period, planVersion],
-  );
-  return rows.map((r) => ({
-    partnerId: r.partner_id,
-    planVersion: r.plan_version,
-    factsHash: r.facts_hash,
-    unranked: r.unranked,
-  }));
-}
-
 /** What ranking a partner needs from its row: the rest stays in the database. */
 export interface RankKey {
   partnerId: string;
@@ -81,9 +54,9 @@ export interface RankKey {
 }
 
 /**
- * listUnranked's rows reduced to their ranking keys, extracted by the database: a
- * period's whole rows are megabytes of explain lines and metrics, and a rerank after
- * one push needs them for a few partners only.
+ * The ranking keys of the period's rows scored with `planVersion`, for partners still
+ * live in the store, extracted by the database: a period's whole rows are megabytes of
+ * explain lines and metrics, and a rerank after one push needs them for a few partners only.
  */
 export async function listRankKeys(
   sql: Sql,
@@ -129,7 +102,7 @@ export async function getUnranked(
   }));
 }
 
-/** How many rows listUnranked would return (whether the period's pass-1 set is complete), without reading them. */
+/** How many keys listRankKeys would return (whether the period's pass-1 set is complete), without reading them. */
 export async function countUnranked(
   sql: Sql,
   tenantId: TenantId,
