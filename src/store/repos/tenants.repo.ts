@@ -148,7 +148,6 @@ export async function putSealedCredentials(sql: Sql, tenantId: TenantId, sealed:
   return rows.length === 1;
 }
 
-/** Operator view for `keys rotate`: tenants whose credentials are sealed with another key. */
 /** What the webhook route checks before anything else: the tenant's CRM and URL token. */
 export async function getWebhookTarget(
   sql: Sql,
