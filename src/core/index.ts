@@ -26,7 +26,6 @@ export {
   rankedInputsHash,
   rankPeriod,
   rankResults,
-  rankResultsLazily,
   resolvePeriod,
   type ScoreOptions,
   score,

@@ -158,21 +158,12 @@ export function rankResults(
   partners: UnrankedResult[],
   options: Pick<ScoreOptions, 'sha256'> = {},
 ): PartnerResult[] {
-  return [...rankResultsLazily(plan, partners, options)];
-}
-
-/** rankResults with each result completed as the iterable is read (see scoreUnrankedLazily). */
-export function* rankResultsLazily(
-  plan: Plan,
-  partners: UnrankedResult[],
-  options: Pick<ScoreOptions, 'sha256'> = {},
-): Generator<PartnerResult> {
   const hash = options.sha256 ?? sha256Hex;
   const ranks = rankPeriod(
     plan,
     partners.map((p) => p.rankable),
   );
-  for (const p of partners) yield finishResult(plan, p, ranks.get(p.result.partnerId)!, hash);
+  return partners.map((p) => finishResult(plan, p, ranks.get(p.result.partnerId)!, hash));
 }
 
 /*
@@ -181,8 +172,8 @@ export function* rankResultsLazily(
  * one push re-ranks a period of thousands, of which a few come out different):
  * rankPeriod over every partner's `rankable`, rankedInputsHash per partner from its
  * factsHash and rank (equal to the stored inputsHash: unchanged), and finishRanked for
- * the rest. rankResultsLazily is these three steps over whole rows, so both give the
- * same results.
+ * the rest. rankResults is these three steps over whole rows, so both give the same
+ * results.
  */
 
 /** The rank of every partner of a period, by partner id, from their `rankable`s (all of them). */
