@@ -24,6 +24,16 @@ import {
 
 const PERIOD = '2026-Q4';
 
+/** Waits until the run is in `stage` (it must not be done before). */
+async function reachStage(h: PipelineHarness, runId: string, stage: string): Promise<void> {
+  for (;;) {
+    const run = await getRun(h.store.db, h.tenantId, runId);
+    expect(run?.status).not.toBe('done');
+    if (run?.progress.stage === stage) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('a full sync asked for while the full run writes back', () => {
   let h: PipelineHarness;
   beforeAll(async () => {
@@ -36,12 +46,7 @@ describe('a full sync asked for while the full run writes back', () => {
   it('joins the run, which reads the CRM again before it is done: a deal won meanwhile is in the results', async () => {
     h.sb.writeLatencyMs = 1500; // the write-back lasts long enough to be caught
     const first = await requestRun(h.store.db, h.queues, h.tenantId, 'full');
-    for (;;) {
-      const run = await getRun(h.store.db, h.tenantId, first.runId);
-      expect(run?.status).not.toBe('done');
-      if (run?.progress.stage === 'writeback') break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await reachStage(h, first.runId, 'writeback');
     // Won in the CRM after the run read its deals, with no push: only a new read sees it.
     const { dealId } = openDealInPeriod(h);
     h.sb.setDealStage(dealId, 'Closed Won');
@@ -81,12 +86,7 @@ describe("the scheduled sync while the tenant's first full run reads the CRM", (
   it('joins the run without making it read the CRM again', async () => {
     h.sb.latencyMs = 1000; // the deals' read lasts long enough to be caught
     const first = await requestRun(h.store.db, h.queues, h.tenantId, 'full');
-    for (;;) {
-      const run = await getRun(h.store.db, h.tenantId, first.runId);
-      expect(run?.status).not.toBe('done');
-      if (run?.progress.stage === 'deal') break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await reachStage(h, first.runId, 'deal');
     // What the incremental-sync schedule enqueues: no deal watermark yet, so it asks for the full run.
     const scheduled = await h.queues.add('sync', { tenantId: h.tenantId });
     h.sb.latencyMs = 0;
