@@ -55,10 +55,17 @@ export async function partnersInput(
       : (
           await sql.query<{ record: Input['deals'][number] }>(
             // Each account's deals up to its cutoff's date (close-dates.ts): the later
-            // ones cannot be its first won deal.
-            `select record from deals d join unnest($2::text[], $3::text[]) a(id, last) on d.account_id = a.id
-             where d.tenant_id = $1 and d.deleted_at is null and d.status = 'won'
-               and left(d.closed_at, 10) <= a.last`,
+            // ones cannot be its first won deal. One index read per account (lateral,
+            // kept apart by `offset 0`): joined plainly, a planner without statistics on
+            // deals (a table just filled by a first sync, before autovacuum analyzed it)
+            // took the unnest for one row and rescanned it for every won deal of the
+            // tenant — 6 s per batch of 800 accounts instead of 0.4 s.
+            `select d.record from unnest($2::text[], $3::text[]) a(id, last)
+             cross join lateral (
+               select record from deals d
+               where d.tenant_id = $1 and d.account_id = a.id and d.deleted_at is null
+                 and d.status = 'won' and left(d.closed_at, 10) <= a.last
+               offset 0) d`,
             [tenantId, accountIds, accountIds.map((id) => lastDateOf(cutoff.get(id)!))],
           )
         ).filter(({ record: d }) => {

@@ -10,7 +10,12 @@ import type { CrmConnector } from '../../../connectors/contract.js';
 import type { TenantId } from '../../store/ids.js';
 import { closedPeriods, resultPeriods } from '../../store/repos/pipeline-results.repo.js';
 import { putRates } from '../../store/repos/rates.repo.js';
-import { upsertAccounts, upsertDeals, upsertPartners } from '../../store/repos/records.repo.js';
+import {
+  analyzeRecordTables,
+  upsertAccounts,
+  upsertDeals,
+  upsertPartners,
+} from '../../store/repos/records.repo.js';
 import {
   finishRun,
   getRun,
@@ -205,5 +210,9 @@ async function fullSync(
     await putSyncState(db, tenantId, entity, { cursor: started.toISOString(), finishedAt: new Date() });
     await putSyncState(db, tenantId, `full:${entity}`, { cursor: null });
   }
+  // Statistics are an optimization: a server that refuses ANALYZE still gets a correct run.
+  await analyzeRecordTables(db).catch((err: Error) =>
+    ctx.logger.warn({ tenantId, err: err.message }, 'analyze after full sync failed'),
+  );
   await progress({ stage: 'synced' });
 }
