@@ -20,6 +20,7 @@ const NULLABLE_TENANT: Record<string, string> = {
 /** Repository functions whose second parameter is not the tenant. */
 const FUNCTIONS_WITHOUT_TENANT: Record<string, string> = {
   'admin-keys.repo.ts authenticateAdminKey': 'finds a key by its hash; the key names its tenant',
+  'records.repo.ts analyzeRecordTables': 'planner statistics of the shared record tables, no rows read',
   'runs.repo.ts staleOpenRuns': 'the reconciler’s sweep over every tenant’s open runs',
   'tenants.repo.ts createTenant': 'makes the tenant (operator)',
   'tenants.repo.ts listTenants': 'the operator’s list of tenants',

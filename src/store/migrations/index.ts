@@ -6,10 +6,11 @@ import * as m004 from './004_widget_sessions.js';
 import * as m005 from './005_recalc_dirty.js';
 import * as m006 from './006_push_latency.js';
 import * as m007 from './007_rank_sweep.js';
+import * as m008 from './008_won_by_account.js';
 
 export interface Migration {
   id: string;
   sql: string;
 }
 
-export const MIGRATIONS: Migration[] = [m001, m002, m003, m004, m005, m006, m007];
+export const MIGRATIONS: Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008];
