@@ -17,7 +17,7 @@ export {
 export { formatPath, type PlanParseResult, type PlanProblem, parsePlan } from './plan.parse.js';
 export type { Award, Gate, Level, Metric, MetricKind, Plan } from './plan.schema.js';
 export { PlanSchema } from './plan.schema.js';
-export { InputError } from './prepare.js';
+export { firstWonChecker, InputError } from './prepare.js';
 export type { Rankable } from './rank.js';
 export type * from './results.js';
 export {

@@ -165,11 +165,8 @@ function makeAccount(r: Obj, id: string): Account {
   };
 }
 
-export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
-  if (!isObj(doc)) throw new InputError('input must be a JSON object with partners, accounts and deals');
-  const errors: RecordError[] = [];
-
-  // Rates: plan-currency units per unit of the keyed currency.
+/** Rates: plan-currency units per unit of the keyed currency (bad ones reported and left out). */
+function ratesOf(doc: Obj, errors: RecordError[]): Map<string, Decimal> {
   const rates = new Map<string, Decimal>();
   const rawRates = doc.rates ?? {};
   if (!isObj(rawRates)) throw new InputError('input.rates must be an object such as { "USD": "7.10" }');
@@ -183,7 +180,36 @@ export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
       });
     else rates.set(code, new Decimal(value));
   }
+  return rates;
+}
 
+/**
+ * Whether prepare counts a won deal towards its account's first won deal, given the
+ * partners and rates of `doc`: the checks of prepare's deal loop for a won deal, in
+ * one function. For a loader that hands the core only some of an account's won deals
+ * (a recalculation batch reads each account's earliest few): it must know which of
+ * them prepare would skip, to be sure the earliest one prepare counts is among them.
+ */
+export function firstWonChecker(
+  plan: Plan,
+  doc: { partners?: unknown; rates?: unknown },
+): (deal: unknown) => boolean {
+  const ignored: RecordError[] = [];
+  const rates = ratesOf(doc as Obj, ignored);
+  const partners = recordsById(list(doc as Obj, 'partners'), 'partner', checkPartner, makePartner, ignored);
+  const readClosedAt = closedAtReader(plan.timezone);
+  return (raw) => {
+    if (!isObj(raw) || raw.status !== 'won' || typeof raw.id !== 'string' || raw.id === '') return false;
+    if (typeof raw.closedAt !== 'string' || readClosedAt(raw.closedAt) === undefined) return false;
+    if (dealFieldsProblem(raw, true, rates, plan.currency) !== null) return false;
+    return typeof creditsOf(raw as unknown as Deal, partners) !== 'string';
+  };
+}
+
+export function prepare(plan: Plan, doc: unknown, period: Period): Prepared {
+  if (!isObj(doc)) throw new InputError('input must be a JSON object with partners, accounts and deals');
+  const errors: RecordError[] = [];
+  const rates = ratesOf(doc, errors);
   const partners = recordsById(list(doc, 'partners'), 'partner', checkPartner, makePartner, errors);
   const accounts = recordsById(list(doc, 'accounts'), 'account', checkAccount, makeAccount, errors);
 

@@ -37,3 +37,13 @@ export function spanOf(windows: Pick<Period, 'startMs' | 'endMs'>[] | null): { f
 export function lastDateOf(ms: number): string {
   return Number.isFinite(ms) ? dateOf(ms + 2 * DAY) : EVERY.to;
 }
+
+/**
+ * Whether calendar date `later` is at least `days` days after `earlier` (both as
+ * `left(closed_at, 10)` gives them); false when either is no date.
+ */
+export function datesApart(earlier: string, later: string, days: number): boolean {
+  const a = Date.parse(`${earlier}T00:00:00Z`);
+  const b = Date.parse(`${later}T00:00:00Z`);
+  return Number.isFinite(a) && Number.isFinite(b) && b - a >= days * DAY;
+}

@@ -3,13 +3,13 @@
 // as a whole-tenant run, so besides the partner's own won deals it carries every
 // won deal on the accounts those deals touch (the core decides "first won deal
 // ever" per account from them) and the partners those deals credit.
-import { closedAtReader, type Input, type Partner, type Plan } from '../../core/index.js';
+import { closedAtReader, firstWonChecker, type Input, type Partner, type Plan } from '../../core/index.js';
 import type { TenantId } from '../../store/ids.js';
 import { statementsInput } from '../../store/repos/pipeline-results.repo.js';
 import { getRates } from '../../store/repos/rates.repo.js';
 import { loadTenantRecords } from '../../store/repos/records.repo.js';
 import type { Sql } from '../../store/sql.js';
-import { lastDateOf, periodWindows, spanOf } from './close-dates.js';
+import { datesApart, lastDateOf, periodWindows, spanOf } from './close-dates.js';
 
 /** The input for these partners (a recalculation batch); each one's result equals a whole-tenant run's. */
 export async function partnersInput(
@@ -28,11 +28,11 @@ export async function partnersInput(
   const windows = periodWindows(plan, [period, ...new Set(statements.map((s) => s.period))]);
   const dates = spanOf(windows);
   const own = await sql.query<{ record: Input['deals'][number]; account_id: string | null }>(
-    // Two index reads (deals_by_partner, deals_with_splits), not a scan of every deal;
-    // only deals closed within the scored and settled periods: a partner's won deals
-    // outside them credit it nothing, and those on the accounts it has credits on still
-    // come with the accounts (below). Without the bound a batch read every won deal its
-    // partners ever had. (An index on partner and date did not make the bench faster.)
+    // Two index reads (deals_won_by_partner, deals_with_splits), not a scan of every
+    // deal; only deals closed within the scored and settled periods: a partner's won
+    // deals outside them credit it nothing, and those on the accounts it has credits on
+    // still come with the accounts (below). Without the bound a batch read every won
+    // deal its partners ever had.
     `select record, account_id from deals d where tenant_id = $1 and deleted_at is null and status = 'won'
        and partner_id = any($2::text[]) and ${IN_SPAN}
      union all
@@ -49,43 +49,22 @@ export async function partnersInput(
   );
   const accountIds = [...cutoff.keys()];
   const readClosedAt = closedAtReader(plan.timezone);
-  const onAccounts =
-    accountIds.length === 0
-      ? []
-      : (
-          await sql.query<{ record: Input['deals'][number] }>(
-            // Each account's deals up to its cutoff's date (close-dates.ts): the later
-            // ones cannot be its first won deal. One index read per account (lateral,
-            // kept apart by `offset 0`): joined plainly, a planner without statistics on
-            // deals (a table just filled by a first sync, before autovacuum analyzed it)
-            // took the unnest for one row and rescanned it for every won deal of the
-            // tenant — 6 s per batch of 800 accounts instead of 0.4 s.
-            `select d.record from unnest($2::text[], $3::text[]) a(id, last)
-             cross join lateral (
-               select record from deals d
-               where d.tenant_id = $1 and d.account_id = a.id and d.deleted_at is null
-                 and d.status = 'won' and left(d.closed_at, 10) <= a.last
-               offset 0) d`,
-            [tenantId, accountIds, accountIds.map((id) => lastDateOf(cutoff.get(id)!))],
-          )
-        ).filter(({ record: d }) => {
-          const ms = typeof d.closedAt === 'string' ? readClosedAt(d.closedAt) : undefined;
-          // A deal the core cannot place in time is kept (it reports it and skips it).
-          return ms === undefined || d.accountId == null || ms <= (cutoff.get(d.accountId) ?? Infinity);
-        });
+  // A deal the core cannot place in time is kept (it reports it and skips it).
+  const upToCutoff = ({ record: d }: { record: Input['deals'][number] }) => {
+    const ms = typeof d.closedAt === 'string' ? readClosedAt(d.closedAt) : undefined;
+    return ms === undefined || d.accountId == null || ms <= (cutoff.get(d.accountId) ?? Infinity);
+  };
   const deals = new Map(own.map((r) => [r.record.id, r.record]));
-  for (const r of onAccounts) deals.set(r.record.id, r.record);
+  const addDeals = (rows: { record: Input['deals'][number] }[]) => {
+    for (const r of rows) if (upToCutoff(r)) deals.set(r.record.id, r.record);
+  };
 
-  const credited = new Set(partnerIds);
-  for (const d of deals.values()) {
-    if (d.partnerId) credited.add(d.partnerId);
-    for (const s of d.splits ?? []) credited.add(s.partnerId);
-  }
-  const [partners, accounts, rates] = await Promise.all([
-    sql.query<{ record: Partner }>(
-      `select record from partners where tenant_id = $1 and partner_id = any($2::text[]) and deleted_at is null`,
-      [tenantId, [...credited]],
-    ),
+  // Each account's earliest won deals (FIRST_WON_CANDIDATES of them by date), not its
+  // whole history up to the cutoff: the first won deal is among them unless the earliest
+  // are all deals the core skips, which the check below finds.
+  const candidates = await earliestWonDeals(sql, tenantId, accountIds, cutoff);
+  for (const rows of candidates.values()) addDeals(rows);
+  const [accounts, rates] = await Promise.all([
     accountIds.length === 0
       ? Promise.resolve([])
       : sql.query<{ record: Input['accounts'][number] }>(
@@ -94,13 +73,116 @@ export async function partnersInput(
         ),
     getRates(sql, tenantId, plan.currency),
   ]);
+  const partners = new Map<string, Partner>();
+  /** The batch's partners and every partner the deals read so far credit (the core checks each deal's). */
+  const loadPartners = async () => {
+    const credited = new Set(partnerIds);
+    for (const d of deals.values()) {
+      if (d.partnerId) credited.add(d.partnerId);
+      for (const s of d.splits ?? []) credited.add(s.partnerId);
+    }
+    const missing = [...credited].filter((id) => !partners.has(id));
+    if (missing.length === 0) return;
+    const rows = await sql.query<{ record: Partner }>(
+      `select record from partners where tenant_id = $1 and partner_id = any($2::text[]) and deleted_at is null`,
+      [tenantId, missing],
+    );
+    for (const r of rows) partners.set(r.record.id, r.record);
+  };
+  await loadPartners();
+  const unsettled = unsettledAccounts(
+    candidates,
+    firstWonChecker(plan, { partners: [...partners.values()], rates }),
+  );
+  if (unsettled.length > 0) {
+    // Rare: the earliest candidates are mostly deals the core skips. The whole history
+    // up to the cutoff, as before the candidates, for these accounts only.
+    addDeals(await wonDealsUpTo(sql, tenantId, unsettled, cutoff));
+    await loadPartners();
+  }
   return {
-    partners: partners.map((r) => r.record),
+    partners: [...partners.values()],
     accounts: accounts.map((r) => r.record),
     deals: [...deals.values()],
     rates,
     statements,
   };
+}
+
+/** Won deals read per account before the rest of its history is needed (see unsettledAccounts). */
+const FIRST_WON_CANDIDATES = 4;
+
+type DealRow = { record: Input['deals'][number]; day: string };
+
+/**
+ * Each account's earliest won deals up to its cutoff's date, by date, at most
+ * FIRST_WON_CANDIDATES each. One index read per account (deals_won_by_account, lateral,
+ * kept apart by `offset 0`): joined plainly, a planner without statistics on deals (a
+ * table just filled by a first sync, before autovacuum analyzed it) took the account
+ * list for one row and rescanned it for every won deal of the tenant — 6 s per batch
+ * of 800 accounts instead of 0.4 s.
+ */
+async function earliestWonDeals(
+  sql: Sql,
+  tenantId: TenantId,
+  accountIds: string[],
+  cutoff: Map<string, number>,
+): Promise<Map<string, DealRow[]>> {
+  const out = new Map<string, DealRow[]>();
+  if (accountIds.length === 0) return out;
+  const rows = await sql.query<DealRow & { account: string }>(
+    `select a.id as account, d.record, d.day from unnest($2::text[], $3::text[]) a(id, last)
+     cross join lateral (
+       select record, left(d.closed_at, 10) as day from deals d
+       where d.tenant_id = $1 and d.account_id = a.id and d.deleted_at is null
+         and d.status = 'won' and left(d.closed_at, 10) <= a.last
+       order by left(d.closed_at, 10) limit $4
+       offset 0) d`,
+    [tenantId, accountIds, accountIds.map((id) => lastDateOf(cutoff.get(id)!)), FIRST_WON_CANDIDATES],
+  );
+  for (const r of rows) {
+    const list = out.get(r.account);
+    if (list) list.push(r);
+    else out.set(r.account, [r]);
+  }
+  return out;
+}
+
+/** Every won deal of these accounts up to each one's cutoff's date. */
+async function wonDealsUpTo(
+  sql: Sql,
+  tenantId: TenantId,
+  accountIds: string[],
+  cutoff: Map<string, number>,
+): Promise<{ record: Input['deals'][number] }[]> {
+  return sql.query<{ record: Input['deals'][number] }>(
+    `select d.record from unnest($2::text[], $3::text[]) a(id, last)
+     cross join lateral (
+       select record from deals d
+       where d.tenant_id = $1 and d.account_id = a.id and d.deleted_at is null
+         and d.status = 'won' and left(d.closed_at, 10) <= a.last
+       offset 0) d`,
+    [tenantId, accountIds, accountIds.map((id) => lastDateOf(cutoff.get(id)!))],
+  );
+}
+
+/**
+ * The accounts whose candidates may not hold their first won deal: a full set of
+ * candidates (more may follow) where no deal the core counts is dated at least three
+ * days before the last candidate. Three days: a deal's date is in its own offset or
+ * the plan's zone (UTC−12 to UTC+14), so a deal dated three days after a counted one
+ * closed after it whatever the offsets (close-dates.ts); every deal not read is dated
+ * on or after the last candidate, so the earliest counted one is among those read.
+ */
+function unsettledAccounts(candidates: Map<string, DealRow[]>, counts: (deal: unknown) => boolean): string[] {
+  const out: string[] = [];
+  for (const [account, rows] of candidates) {
+    if (rows.length < FIRST_WON_CANDIDATES) continue; // every won deal up to the cutoff
+    const counted = rows.find((r) => counts(r.record));
+    const last = rows[rows.length - 1]!.day;
+    if (!counted || !datesApart(counted.day, last, 3)) out.push(account);
+  }
+  return out;
 }
 
 /** A deal's calendar date within the span ($3, $4: close-dates.ts spanOf). */

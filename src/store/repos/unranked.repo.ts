@@ -32,10 +32,11 @@ export async function saveUnranked(
   if (items.length === 0) return [];
   const rows = items.map((u) => ({ p: u.result.partnerId, h: u.factsHash, u }));
   const out = await sql.query<{ partner_id: string }>(
-    `insert into unranked_results (tenant_id, partner_id, period, plan_version, facts_hash, unranked)
-     select $1, x.p, $2, $3, x.h, x.u from jsonb_to_recordset($4::jsonb) as x(p text, h text, u jsonb)
+    `insert into unranked_results (tenant_id, partner_id, period, plan_version, facts_hash, unranked, rankable)
+     select $1, x.p, $2, $3, x.h, x.u, x.u->'rankable' from jsonb_to_recordset($4::jsonb) as x(p text, h text, u jsonb)
      on conflict (tenant_id, period, partner_id) do update set plan_version = excluded.plan_version,
-       facts_hash = excluded.facts_hash, unranked = excluded.unranked, computed_at = now()
+       facts_hash = excluded.facts_hash, unranked = excluded.unranked, rankable = excluded.rankable,
+       computed_at = now()
      where (unranked_results.facts_hash <> excluded.facts_hash
         or unranked_results.plan_version <> excluded.plan_version)
        and ($5::timestamptz is null or unranked_results.computed_at < $5::timestamptz
@@ -55,7 +56,7 @@ export interface RankKey {
 
 /**
  * The ranking keys of the period's rows scored with `planVersion`, for partners still
- * live in the store, extracted by the database: a period's whole rows are megabytes of
+ * live in the store, from their own column: a period's whole rows are megabytes of
  * explain lines and metrics, and a rerank after one push needs them for a few partners only.
  */
 export async function listRankKeys(
@@ -65,7 +66,8 @@ export async function listRankKeys(
   planVersion: number,
 ): Promise<RankKey[]> {
   const rows = await sql.query<{ partner_id: string; facts_hash: string; rankable: Rankable }>(
-    `select u.partner_id, u.facts_hash, u.unranked->'rankable' as rankable from unranked_results u
+    // The key's own column (migration 009): not extracted from the whole stored row.
+    `select u.partner_id, u.facts_hash, u.rankable from unranked_results u
      join partners p on p.tenant_id = u.tenant_id and p.partner_id = u.partner_id and p.deleted_at is null
      where u.tenant_id = $1 and u.period = $2 and u.plan_version = $3
      order by u.partner_id`,
