@@ -149,6 +149,29 @@ describe('zoho sandbox', () => {
     expect(stats.credits).toBe(3 + 1 + 1); // 2000-band, 200-band, and the empty 200-band query
   });
 
+  it('COQL by id (= and in, alone or under and) gives the rows a scan gives, in id order', async () => {
+    // No rows: 204 and no body.
+    const q = async (s: string) => (await api('POST', '/crm/v8/coql', { select_query: s })).body ?? {};
+    const ids = sb.org.module('Deals')!.ids;
+    const [a, b, c] = [ids[5]!, ids[2]!, ids[9]!];
+    const named = await q(
+      `select Deal_Name, Stage from Deals where id in (${a}, ${b}, ${c}, 5725767999999999999)`,
+    );
+    expect(named.data.map((r: { id: string }) => r.id)).toEqual([b, a, c]);
+    // The same rows through a condition the sandbox must scan for.
+    const scanned = await q(`select Deal_Name, Stage from Deals where id >= ${b} and id <= ${c} limit 2000`);
+    const wanted = new Set([a, b, c]);
+    expect(named.data).toEqual(scanned.data.filter((r: { id: string }) => wanted.has(r.id)));
+    // Further criteria still apply; a leading zero names the same record (ids compare as integers).
+    const stage = named.data.find((r: { id: string }) => r.id === a).Stage;
+    const both = await q(`select Stage from Deals where (id in (${a}, ${b}) and Stage = '${stage}')`);
+    expect(both.data.map((r: { id: string }) => r.id)).toContain(a);
+    expect(
+      (await q(`select Stage from Deals where id = 0${a}`)).data.map((r: { id: string }) => r.id),
+    ).toEqual([a]);
+    expect((await q('select Stage from Deals where id = 5725767999999999999')).data).toBeUndefined();
+  });
+
   it('PUT: per-record results, INVALID_DATA for bad values, 207 for mixed, 100 records at most', async () => {
     const [a, b] = sb.org.module('Accounts')!.ids;
     const res = await api('PUT', '/crm/v8/Accounts', {
