@@ -10,7 +10,8 @@
 //   recalculation that changes nothing (goal: zero);
 // - push acknowledgements per second and p99 ack latency at 2,000 pushes/s (goal < 50 ms).
 // --quick: 600 partners / 20,000 deals and shorter runs (a smoke run, not the figures).
-// BENCH_PARTNERS, BENCH_DEALS, BENCH_LATENCY_MS (50), BENCH_JITTER_MS (100) override.
+// BENCH_PARTNERS, BENCH_DEALS, BENCH_LATENCY_MS (50), BENCH_JITTER_MS (100), BENCH_SLOW_SECONDS
+// (the 50/s run's length, 20) override.
 // PostgreSQL: a server of its own (bench/pipeline/stack.ts); BENCH_DATABASE=machine for
 // the machine's, BENCH_PG_STATS=1 prints the statements of the 50/s run by time.
 import { cpus } from 'node:os';
@@ -37,7 +38,8 @@ const size = {
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const jitterMs = Number(process.env.BENCH_JITTER_MS ?? 100);
 const run = {
-  slow: { rate: 50, seconds: quick ? 4 : 20 },
+  // BENCH_SLOW_SECONDS: a longer 50/s run, to see the steady state (a rank sweep every 30 s).
+  slow: { rate: 50, seconds: Number(process.env.BENCH_SLOW_SECONDS ?? (quick ? 4 : 20)) },
   fast: { rate: 500, seconds: quick ? 1 : 3 },
   changes: quick ? 200 : 1000,
   ack: { rate: 2000, seconds: quick ? 2 : 10, warmupSeconds: quick ? 0.5 : 2 },

@@ -53,10 +53,16 @@ export const DEFAULT_TIMING: PipelineTiming = {
   // lone push (docs/pipeline.md, "Coalescing"; docs/performance.md for the figures).
   recalcDelayMs: 50,
   recalcMaxWaitMs: 60_000,
-  recalcRecheckMs: 250,
+  // A held batch looks again this often: one indexed read (a few ms); at 250 ms the
+  // wait for the next look was a sixth of a push's latency at 50 pushes/s.
+  recalcRecheckMs: 100,
   recalcSettleMs: 1500,
-  rerankDelayMs: 150,
-  rankSweepDelayMs: 5000,
+  rerankDelayMs: 75,
+  // Rank-only changes (another partner's deal moved this one's rank) are rewritten at
+  // most twice a minute under a stream of pushes: each sweep rewrites and writes back
+  // most of the period (thousands of results at 50 pushes/s), and every 5 s it was the
+  // largest load on the database and the CRM, delaying the pushed partners' own fields.
+  rankSweepDelayMs: 30_000,
   rankOnlyInline: 100,
   writebackDelayMs: 50,
   parkMs: 10 * 60_000,
