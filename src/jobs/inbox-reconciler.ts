@@ -4,16 +4,18 @@
 // with a sync job. Runs on worker start-up and on a timer (not as a queued job: it must
 // work precisely when the queue has lost its jobs). Bounded per tenant and round.
 // Recalculations the same way: a dirty mark (recalc_dirty) whose latest change is older
-// than the threshold gets its recalc job again (a job that still exists absorbs the add).
+// than the threshold gets its recalc job again (a job that still exists absorbs the add);
+// and rankings: a rank mark (rank_pending) left that long gets a rank sweep.
 import type { Logger } from '../log.js';
 import type { TenantId } from '../store/ids.js';
 import { openInbox } from '../store/repos/inbox.repo.js';
+import { staleRankPending } from '../store/repos/rank-pending.repo.js';
 import { staleDirty } from '../store/repos/recalc-dirty.repo.js';
 import { listTenants } from '../store/repos/tenants.repo.js';
 import type { Sql } from '../store/sql.js';
 import { chunks, handOver, SYNC_BATCH } from './inbox-intake.js';
 import { DEFAULT_TIMING } from './pipeline/context.js';
-import { enqueueRecalc } from './pipeline/enqueue.js';
+import { enqueueRankSweep, enqueueRecalc } from './pipeline/enqueue.js';
 import type { Queues } from './queue-factory.js';
 
 export interface ReconcileOptions {
@@ -32,6 +34,8 @@ export interface ReconcileCounts {
   failed: number;
   /** Recalculation jobs (tenant-periods with stale dirty marks) handed to the queue again. */
   recalcs: number;
+  /** Rank sweeps (tenant-periods with a stale rank mark) handed to the queue again. */
+  ranks: number;
 }
 
 export const RECONCILE_DEFAULTS = { intervalMs: 30_000, staleAfterMs: 60_000, maxRowsPerTenant: 500 };
@@ -42,7 +46,7 @@ export async function reconcileTenantInbox(
   queues: Queues,
   tenantId: TenantId,
   opts: ReconcileOptions = {},
-): Promise<{ requeued: number; failed: number; recalcs: number }> {
+): Promise<{ requeued: number; failed: number; recalcs: number; ranks: number }> {
   const now = (opts.now ?? (() => new Date()))();
   const staleBefore = new Date(now.getTime() - (opts.staleAfterMs ?? RECONCILE_DEFAULTS.staleAfterMs));
   const rows = await openInbox(
@@ -67,18 +71,35 @@ export async function reconcileTenantInbox(
     }
   }
   let recalcs = 0;
+  let ranks = 0;
   if (failed === 0) {
     const limit = opts.maxRowsPerTenant ?? RECONCILE_DEFAULTS.maxRowsPerTenant;
+    const ctx = { queues, timing: DEFAULT_TIMING };
+    let queueDown = false;
     for (const period of await staleDirty(sql, tenantId, staleBefore, limit)) {
       try {
-        await enqueueRecalc({ queues, timing: DEFAULT_TIMING }, tenantId, period);
+        await enqueueRecalc(ctx, tenantId, period);
         recalcs++;
       } catch {
-        break; // the queue is down: next round
+        queueDown = true; // next round
+        break;
+      }
+    }
+    // A ranking owed longer than the threshold: its rerank or sweep job is lost (a sweep
+    // waits 30 s at most). A sweep ranks and saves everything; if the job still exists,
+    // the add is absorbed by its deduplication id.
+    if (!queueDown) {
+      for (const period of await staleRankPending(sql, tenantId, staleBefore, limit)) {
+        try {
+          await enqueueRankSweep(ctx, tenantId, period, 0);
+          ranks++;
+        } catch {
+          break; // the queue is down: next round
+        }
       }
     }
   }
-  return { requeued, failed, recalcs };
+  return { requeued, failed, recalcs, ranks };
 }
 
 /** Every tenant once. */
@@ -88,12 +109,13 @@ export async function reconcileInbox(
   opts: ReconcileOptions = {},
 ): Promise<ReconcileCounts> {
   const tenants = await listTenants(sql);
-  const total: ReconcileCounts = { tenants: tenants.length, requeued: 0, failed: 0, recalcs: 0 };
+  const total: ReconcileCounts = { tenants: tenants.length, requeued: 0, failed: 0, recalcs: 0, ranks: 0 };
   for (const t of tenants) {
     const r = await reconcileTenantInbox(sql, queues, t.id, opts);
     total.requeued += r.requeued;
     total.failed += r.failed;
     total.recalcs += r.recalcs;
+    total.ranks += r.ranks;
     if (r.failed > 0) break;
   }
   return total;
@@ -119,7 +141,7 @@ export function startInboxReconciler(
     running ??= (async () => {
       try {
         const counts = await reconcileInbox(deps.sql, deps.queues, opts);
-        if (counts.requeued > 0 || counts.failed > 0 || counts.recalcs > 0)
+        if (counts.requeued > 0 || counts.failed > 0 || counts.recalcs > 0 || counts.ranks > 0)
           deps.logger.info(counts, 'inbox reconciled');
         else deps.logger.debug(counts, 'inbox reconciled');
         await opts.afterRound?.();

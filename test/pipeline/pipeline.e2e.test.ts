@@ -149,4 +149,49 @@ describe.each(backends)('live pipeline against the Zoho sandbox ($name)', ({ sto
     expect((after.result as PartnerResult).metrics.revenue!.dealIds).toContain(dealId);
     await expectEqualToFromScratch(h, PERIOD);
   });
+
+  it('a ranking lost with the queue (flushed after the recalculation) is woken again by the reconciler from its rank mark', async () => {
+    const { dealId, partnerId } = openDealInPeriod(h);
+    const db = h.store.db;
+    const owed = async () =>
+      (
+        await db.query('select 1 from rank_pending where tenant_id = $1 and period = $2', [
+          h.tenantId,
+          PERIOD,
+        ])
+      ).length;
+    const rerank = h.queues.queue('rerank');
+    await rerank.pause();
+    try {
+      h.sb.setDealStage(dealId, 'Closed Won');
+      const eventId = await push(h, `lost-rank-${dealId}`, dealId);
+      await h.queues.add('sync', { tenantId: h.tenantId, eventIds: [eventId] });
+      // The partner's pass-1 row holds the deal: the recalculation ran and asked for a ranking.
+      const scored = async () =>
+        (
+          await db.query(
+            `select 1 from unranked_results where tenant_id = $1 and period = $2 and partner_id = $3
+             and unranked->'result'->'metrics'->'revenue'->'dealIds' ? $4`,
+            [h.tenantId, PERIOD, partnerId, dealId],
+          )
+        ).length;
+      while (!(await scored())) await new Promise((r) => setTimeout(r, 50));
+      expect(await owed()).toBe(1);
+      await rerank.obliterate({ force: true }); // the queue loses the rerank job
+    } finally {
+      await rerank.resume();
+    }
+    await h.idle();
+    const stale = (await listResults(db, h.tenantId, PERIOD)).find((r) => r.partnerId === partnerId)!;
+    expect((stale.result as PartnerResult).metrics.revenue!.dealIds ?? []).not.toContain(dealId);
+    // A fresh mark is left alone (its job may still be waiting); one past the threshold is woken.
+    expect((await reconcileTenantInbox(db, h.queues, h.tenantId)).ranks).toBe(0);
+    const later = new Date(Date.now() + 120_000);
+    expect((await reconcileTenantInbox(db, h.queues, h.tenantId, { now: () => later })).ranks).toBe(1);
+    await h.idle();
+    const after = (await listResults(db, h.tenantId, PERIOD)).find((x) => x.partnerId === partnerId)!;
+    expect((after.result as PartnerResult).metrics.revenue!.dealIds).toContain(dealId);
+    expect(await owed()).toBe(0);
+    await expectEqualToFromScratch(h, PERIOD);
+  });
 });

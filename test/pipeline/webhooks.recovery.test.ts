@@ -84,6 +84,7 @@ describe('push intake when the queue fails', () => {
       requeued: 0,
       failed: 1,
       recalcs: 0,
+      ranks: 0,
     });
 
     await proxy.up();
@@ -93,6 +94,7 @@ describe('push intake when the queue fails', () => {
       requeued: 0,
       failed: 0,
       recalcs: 0,
+      ranks: 0,
     });
     // … a stale one is handed over.
     const counts = await reconcileInbox(rig.store.db, rig.queues, { staleAfterMs: 0 });

@@ -4,6 +4,7 @@
 // gives one run, and a change that lands mid-run is never lost. The database holds
 // the state (unranked rows, pending results), so a coalesced job reads the latest.
 import type { TenantId } from '../../store/ids.js';
+import { markRankPending } from '../../store/repos/rank-pending.repo.js';
 import type { PipelineContext } from './context.js';
 
 export async function enqueueRecalc(
@@ -26,6 +27,9 @@ export async function enqueueRecalc(
 }
 
 export async function enqueueRerank(ctx: PipelineContext, tenantId: TenantId, period: string): Promise<void> {
+  // Owed until a ranking saves every moved result (rank-pending.repo.ts): a job lost
+  // with the queue is added again by the reconciler.
+  await markRankPending(ctx.store.db, tenantId, period);
   await ctx.queues.add(
     'rerank',
     { tenantId, period },
@@ -41,15 +45,18 @@ export async function enqueueRerank(ctx: PipelineContext, tenantId: TenantId, pe
  * rankSweepDelayMs (adds while it waits are dropped; one while it runs is kept).
  */
 export async function enqueueRankSweep(
-  ctx: PipelineContext,
+  ctx: Pick<PipelineContext, 'queues' | 'timing'>,
   tenantId: TenantId,
   period: string,
+  /** The reconciler's re-add of a sweep lost with the queue is overdue: 0. */
+  delayMs = ctx.timing.rankSweepDelayMs,
 ): Promise<void> {
+  // No mark of its own: the rerank that deferred changes to it kept the period's mark.
   await ctx.queues.add(
     'rerank',
     { tenantId, period, sweep: true },
     {
-      delay: ctx.timing.rankSweepDelayMs,
+      delay: delayMs,
       deduplication: { id: `ranks.${tenantId}.${period}`, keepLastIfActive: true },
     },
   );

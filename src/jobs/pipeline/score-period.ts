@@ -6,6 +6,7 @@
 import { finishRanked, rankedInputsHash, rankPeriod, scoreUnrankedLazily } from '../../core/index.js';
 import type { TenantId } from '../../store/ids.js';
 import { saveResults, storedHashes } from '../../store/repos/pipeline-results.repo.js';
+import { clearRankPending } from '../../store/repos/rank-pending.repo.js';
 import { getUnranked, listRankKeys, type RankKey, saveUnranked } from '../../store/repos/unranked.repo.js';
 import type { Sql } from '../../store/sql.js';
 import { type ActivePlan, type PipelineContext, sha256 } from './context.js';
@@ -99,6 +100,7 @@ async function rankAndSave(
   /** Rank-only changes saved at most (more: all left for the sweep); null: no limit. */
   inlineLimit: number | null,
 ): Promise<Ranked> {
+  const [clock] = await db.query<{ now: Date }>('select now() as now');
   const [keys, stored] = await Promise.all([
     listRankKeys(db, tenantId, period, active.version),
     storedHashes(db, tenantId, period),
@@ -144,5 +146,7 @@ async function rankAndSave(
       result,
     })),
   );
+  // Every moved result is saved: the ranking owed since before this read is done.
+  if (!defer) await clearRankPending(db, tenantId, period, clock!.now);
   return { changed, deferred: defer ? rankMoved.length : 0 };
 }
