@@ -33,11 +33,17 @@ export interface PipelineTiming {
   rerankDelayMs: number;
   /**
    * Rank-only changes a rerank left for later (more than one write batch of them: a
-   * burst of pushes) are saved by the period's rank sweep, at most once per window.
+   * burst of pushes) are saved by the period's rank sweep, at most once per window…
    */
   rankSweepDelayMs: number;
+  /** …and then only once no ranking was asked for within this long (pushes have paused)… */
+  rankSweepSettleMs: number;
+  /** …or once the sweep has waited this long since it was asked for (a steady stream). */
+  rankSweepMaxWaitMs: number;
   /** Rank-only changes a push's rerank still saves itself (default one write batch, 100). */
   rankOnlyInline: number;
+  /** Rank-only changes a sweep saves per step under the rank lock (score-period.ts sweepRanks). */
+  rankSweepChunk: number;
   /** Changed results of a tenant are written back together, once per window. */
   writebackDelayMs: number;
   /** How long a job waits before looking again at a tenant that needs re-authorization. */
@@ -58,12 +64,16 @@ export const DEFAULT_TIMING: PipelineTiming = {
   recalcRecheckMs: 100,
   recalcSettleMs: 1500,
   rerankDelayMs: 75,
-  // Rank-only changes (another partner's deal moved this one's rank) are rewritten at
-  // most twice a minute under a stream of pushes: each sweep rewrites and writes back
-  // most of the period (thousands of results at 50 pushes/s), and every 5 s it was the
-  // largest load on the database and the CRM, delaying the pushed partners' own fields.
-  rankSweepDelayMs: 30_000,
+  // Rank-only changes (another partner's deal moved this one's rank): a few seconds
+  // after a burst, but at most twice a minute under a stream of pushes: each sweep
+  // rewrites and writes back most of the period (thousands of results at 50 pushes/s),
+  // and every 5 s it was the largest load on the database and the CRM, delaying the
+  // pushed partners' own fields.
+  rankSweepDelayMs: 5000,
+  rankSweepSettleMs: 2000,
+  rankSweepMaxWaitMs: 30_000,
   rankOnlyInline: 100,
+  rankSweepChunk: 200,
   writebackDelayMs: 50,
   parkMs: 10 * 60_000,
   writeRetryRounds: 3,

@@ -15,7 +15,7 @@ export function startPipelineWorkers(ctx: PipelineContext) {
     // limited to 2 at a time separately (sync.worker.ts).
     ctx.queues.worker('sync', (job, token) => processSync(ctx, job, token), { concurrency: 8 }),
     ctx.queues.worker('recalc', (job, token) => processRecalc(ctx, job, token), { concurrency: 4 }),
-    ctx.queues.worker('rerank', (job) => processRerank(ctx, job), { concurrency: 2 }),
+    ctx.queues.worker('rerank', (job, token) => processRerank(ctx, job, token), { concurrency: 2 }),
     ctx.queues.worker('writeback', (job, token) => processWriteback(ctx, job, token), { concurrency: 2 }),
   ];
 }

@@ -145,6 +145,8 @@ async function earliestWonDeals(
     if (list) list.push(r);
     else out.set(r.account, [r]);
   }
+  // By date (unsettledAccounts reads the first and last): the outer query has no order of its own.
+  for (const list of out.values()) list.sort((x, y) => (x.day < y.day ? -1 : x.day > y.day ? 1 : 0));
   return out;
 }
 

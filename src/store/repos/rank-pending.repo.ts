@@ -15,19 +15,19 @@ export async function markRankPending(sql: Sql, tenantId: TenantId, period: stri
 
 /**
  * A ranking that read the period's rows at `readAt` (database time) saved every moved
- * result: the mark goes, unless a ranking was asked for again after that read.
+ * result: the mark goes, unless a ranking was asked for again after that read. Without
+ * `readAt` it goes whatever its time: the period will not be ranked (closed, no plan).
  */
 export async function clearRankPending(
   sql: Sql,
   tenantId: TenantId,
   period: string,
-  readAt: Date,
+  readAt?: Date,
 ): Promise<void> {
-  await sql.query('delete from rank_pending where tenant_id = $1 and period = $2 and marked_at <= $3', [
-    tenantId,
-    period,
-    readAt,
-  ]);
+  await sql.query(
+    'delete from rank_pending where tenant_id = $1 and period = $2 and ($3::timestamptz is null or marked_at <= $3)',
+    [tenantId, period, readAt ?? null],
+  );
 }
 
 /** Periods whose ranking was last asked for before `before` and is still owed. */
@@ -42,4 +42,19 @@ export async function staleRankPending(
     [tenantId, before, limit],
   );
   return rows.map((r) => r.period);
+}
+
+/** Whether a ranking of the period was asked for within the last `ms` (pushes still moving it). */
+export async function rankAskedWithin(
+  sql: Sql,
+  tenantId: TenantId,
+  period: string,
+  ms: number,
+): Promise<boolean> {
+  const rows = await sql.query<{ recent: boolean }>(
+    `select exists (select 1 from rank_pending where tenant_id = $1 and period = $2
+       and marked_at > now() - make_interval(secs => $3::double precision / 1000)) as recent`,
+    [tenantId, period, ms],
+  );
+  return rows[0]!.recent;
 }
