@@ -42,8 +42,6 @@ export interface PipelineTiming {
   rankSweepMaxWaitMs: number;
   /** Rank-only changes a push's rerank still saves itself (default one write batch, 100). */
   rankOnlyInline: number;
-  /** Rank-only changes a sweep saves per step under the rank lock (score-period.ts sweepRanks). */
-  rankSweepChunk: number;
   /** Changed results of a tenant are written back together, once per window. */
   writebackDelayMs: number;
   /** How long a job waits before looking again at a tenant that needs re-authorization. */
@@ -73,7 +71,6 @@ export const DEFAULT_TIMING: PipelineTiming = {
   rankSweepSettleMs: 2000,
   rankSweepMaxWaitMs: 30_000,
   rankOnlyInline: 100,
-  rankSweepChunk: 200,
   writebackDelayMs: 50,
   parkMs: 10 * 60_000,
   writeRetryRounds: 3,

@@ -13,7 +13,7 @@ import { countUnranked } from '../../store/repos/unranked.repo.js';
 import type { Payload } from '../queues.js';
 import { activePlan, isRepeat, type PipelineContext } from './context.js';
 import { enqueueRankSweep, enqueueWriteback } from './enqueue.js';
-import { rankStored, scorePeriod, sweepRanks } from './score-period.js';
+import { rankStored, scorePeriod } from './score-period.js';
 
 export async function processRerank(ctx: PipelineContext, job: Job<Payload<'rerank'>>, token?: string) {
   const { period } = job.data;
@@ -47,23 +47,18 @@ export async function processRerank(ctx: PipelineContext, job: Job<Payload<'rera
   const live = await countPartners(db, tenantId);
   let changed: string[];
   let deferred = 0;
-  let steps: number | undefined;
   if (ranked < live) {
     changed = (await scorePeriod(ctx, tenantId, active, period)).changed;
-  } else if (job.data.sweep) {
-    ({ changed, deferred, steps } = await sweepRanks(ctx, tenantId, active, period, () =>
-      enqueueWriteback(ctx, tenantId),
-    ));
   } else {
-    ({ changed, deferred } = await rankStored(ctx, tenantId, active, period, 'defer-many'));
+    ({ changed, deferred } = await rankStored(
+      ctx,
+      tenantId,
+      active,
+      period,
+      job.data.sweep ? 'save' : 'defer-many',
+    ));
   }
   if (changed.length > 0 || isRepeat(job)) await enqueueWriteback(ctx, tenantId);
   if (deferred > 0) await enqueueRankSweep(ctx, tenantId, period);
-  return {
-    ranked,
-    changed: changed.length,
-    deferred,
-    ...(job.data.sweep ? { sweep: true } : {}),
-    ...(steps !== undefined ? { steps } : {}),
-  };
+  return { ranked, changed: changed.length, deferred, ...(job.data.sweep ? { sweep: true } : {}) };
 }

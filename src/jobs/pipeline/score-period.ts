@@ -55,62 +55,22 @@ export async function scorePeriod(
  * - `'save'`: all saved;
  * - `'defer-many'` (a push's rerank): saved only when few (timing.rankOnlyInline: one
  *   write batch); more are all left for the period's rank sweep (`deferred` says how
- *   many), so a burst of pushes does not rewrite most of a period after every batch;
- * - `'chunk'` (a step of the rank sweep, see sweepRanks): the first
- *   timing.rankSweepChunk of them saved, the rest left for the next step.
+ *   many), so a burst of pushes does not rewrite most of a period after every batch.
  */
 export function rankStored(
   ctx: PipelineContext,
   tenantId: TenantId,
   active: ActivePlan,
   period: string,
-  rankOnly: 'save' | 'defer-many' | 'chunk' = 'save',
+  rankOnly: 'save' | 'defer-many' = 'save',
 ): Promise<Ranked> {
-  const limit =
-    rankOnly === 'save'
-      ? null
-      : rankOnly === 'chunk'
-        ? { most: ctx.timing.rankSweepChunk, over: 'defer-rest' as const }
-        : { most: ctx.timing.rankOnlyInline, over: 'defer-all' as const };
+  const limit = rankOnly === 'save' ? null : ctx.timing.rankOnlyInline;
   return ctx.locks.withLock(
     `rank.${tenantId}.${period}`,
     () => rankAndSave(ctx.store.db, tenantId, active, period, limit),
     { timeoutMs: 60_000 },
   );
 }
-
-/**
- * The period's rank sweep: every rank-only change saved, in steps of at most
- * timing.rankSweepChunk, each under the rank lock with a fresh read of the rows and the
- * lock released between steps. In one step, a sweep of a 2,000-partner period held the
- * lock 2.3 s, and the reranks of pushes that came meanwhile (whose partners' own new
- * numbers wait for them) waited as long. Each step's results go to the write-back at
- * once. Steps are bounded: what a stream of pushes keeps moving is left (`deferred`)
- * for the next sweep.
- */
-export async function sweepRanks(
-  ctx: PipelineContext,
-  tenantId: TenantId,
-  active: ActivePlan,
-  period: string,
-  onSaved: (changed: string[]) => Promise<void>,
-): Promise<Ranked & { steps: number }> {
-  const changed: string[] = [];
-  let deferred = 0;
-  let steps = 0;
-  while (steps < SWEEP_STEPS) {
-    const r = await rankStored(ctx, tenantId, active, period, 'chunk');
-    steps++;
-    changed.push(...r.changed);
-    deferred = r.deferred;
-    if (r.changed.length > 0) await onSaved(r.changed);
-    if (deferred === 0) break;
-  }
-  return { changed, deferred, steps };
-}
-
-/** Most steps of one sweep (at 200 a step, 10,000 rank-only changes). */
-const SWEEP_STEPS = 50;
 
 export interface Ranked {
   /** Partners whose stored result changed (their write-back is pending). */
@@ -131,11 +91,8 @@ async function rankAndSave(
   tenantId: TenantId,
   active: ActivePlan,
   period: string,
-  /**
-   * Rank-only changes saved at most; more: all left for the sweep (`defer-all`) or the
-   * rest left (`defer-rest`). null: no limit.
-   */
-  limit: { most: number; over: 'defer-all' | 'defer-rest' } | null,
+  /** Rank-only changes saved at most (more: all left for the sweep); null: no limit. */
+  limit: number | null,
 ): Promise<Ranked> {
   const [clock] = await db.query<{ now: Date }>('select now() as now');
   const [keys, stored] = await Promise.all([
@@ -159,10 +116,8 @@ async function rankAndSave(
       }
     })(),
   );
-  const over = limit !== null && rankMoved.length > limit.most;
-  const savedRankMoved = !over ? rankMoved : limit.over === 'defer-all' ? [] : rankMoved.slice(0, limit.most);
-  const left = rankMoved.length - savedRankMoved.length;
-  const moved = [...factsMoved, ...savedRankMoved];
+  const left = limit !== null && rankMoved.length > limit ? rankMoved.length : 0;
+  const moved = left > 0 ? factsMoved : [...factsMoved, ...rankMoved];
   // A row replaced since its key was read is left out: its recalculation enqueued another rerank.
   const rows = await getUnranked(db, tenantId, period, active.version, moved);
   const results = await collectYielding(
