@@ -33,7 +33,7 @@ export async function processRerank(ctx: PipelineContext, job: Job<Payload<'rera
   // within rankSweepSettleMs), but no longer than rankSweepMaxWaitMs after it was asked
   // for: after a burst the rank-only changes go out a few seconds after the last push,
   // under a steady stream at most once per rankSweepMaxWaitMs (each sweep rewrites most
-  // of the period, and the pushes' own reranks wait for its steps).
+  // of the period, holding its rank lock, and the pushes' own reranks wait behind it).
   if (
     job.data.sweep &&
     Date.now() - job.timestamp < ctx.timing.rankSweepMaxWaitMs &&
