@@ -12,6 +12,9 @@ export const id = '009_rank_keys';
 export const sql = `
 alter table unranked_results add column rankable jsonb;
 update unranked_results set rankable = unranked->'rankable';
+-- A row without a key (none is expected) is dropped: its period then has fewer rows than
+-- partners, and its next rerank scores the period whole (rerank.worker.ts).
+delete from unranked_results where rankable is null or rankable = 'null'::jsonb;
 alter table unranked_results alter column rankable set not null;
 create index deals_won_by_partner on deals (tenant_id, partner_id, (left(closed_at, 10)))
   where status = 'won' and deleted_at is null;
