@@ -86,8 +86,9 @@ export async function reconcileTenantInbox(
       }
     }
     // A ranking owed longer than the threshold: its rerank or sweep job is lost (a sweep
-    // waits 30 s at most, and pushes that keep re-ranking the period keep its mark fresh). A sweep ranks and saves everything; if the job still exists,
-    // the add is absorbed by its deduplication id.
+    // waits 30 s at most, and pushes that keep re-ranking the period keep its mark
+    // fresh). A sweep ranks and saves everything; if the job still exists, the add is
+    // absorbed by its deduplication id.
     if (!queueDown) {
       for (const period of await staleRankPending(sql, tenantId, staleBefore, limit)) {
         try {

@@ -62,7 +62,7 @@ export async function partnersInput(
   // Each account's earliest won deals (FIRST_WON_CANDIDATES of them by date), not its
   // whole history up to the cutoff: the first won deal is among them unless the earliest
   // are all deals the core skips, which the check below finds.
-  const candidates = await earliestWonDeals(sql, tenantId, accountIds, cutoff);
+  const candidates = await wonDealsByAccount(sql, tenantId, accountIds, cutoff, FIRST_WON_CANDIDATES);
   for (const rows of candidates.values()) addDeals(rows);
   const [accounts, rates] = await Promise.all([
     accountIds.length === 0
@@ -97,7 +97,8 @@ export async function partnersInput(
   if (unsettled.length > 0) {
     // Rare: the earliest candidates are mostly deals the core skips. The whole history
     // up to the cutoff, as before the candidates, for these accounts only.
-    addDeals(await wonDealsUpTo(sql, tenantId, unsettled, cutoff));
+    for (const rows of (await wonDealsByAccount(sql, tenantId, unsettled, cutoff, null)).values())
+      addDeals(rows);
     await loadPartners();
   }
   return {
@@ -115,30 +116,32 @@ const FIRST_WON_CANDIDATES = 4;
 type DealRow = { record: Input['deals'][number]; day: string };
 
 /**
- * Each account's earliest won deals up to its cutoff's date, by date, at most
- * FIRST_WON_CANDIDATES each. One index read per account (deals_won_by_account, lateral,
- * kept apart by `offset 0`): joined plainly, a planner without statistics on deals (a
- * table just filled by a first sync, before autovacuum analyzed it) took the account
- * list for one row and rescanned it for every won deal of the tenant — 6 s per batch
- * of 800 accounts instead of 0.4 s.
+ * Each account's won deals up to its cutoff's date, by date: the earliest `most` of each
+ * (FIRST_WON_CANDIDATES), or all of them (null). One index read per account
+ * (deals_won_by_account, lateral, kept apart by `offset 0`): joined plainly, a planner
+ * without statistics on deals (a table just filled by a first sync, before autovacuum
+ * analyzed it) took the account list for one row and rescanned it for every won deal of
+ * the tenant — 6 s per batch of 800 accounts instead of 0.4 s.
  */
-async function earliestWonDeals(
+async function wonDealsByAccount(
   sql: Sql,
   tenantId: TenantId,
   accountIds: string[],
   cutoff: Map<string, number>,
+  most: number | null,
 ): Promise<Map<string, DealRow[]>> {
   const out = new Map<string, DealRow[]>();
   if (accountIds.length === 0) return out;
   const rows = await sql.query<DealRow & { account: string }>(
+    // `limit null` is no limit.
     `select a.id as account, d.record, d.day from unnest($2::text[], $3::text[]) a(id, last)
      cross join lateral (
        select record, left(d.closed_at, 10) as day from deals d
        where d.tenant_id = $1 and d.account_id = a.id and d.deleted_at is null
          and d.status = 'won' and left(d.closed_at, 10) <= a.last
-       order by left(d.closed_at, 10) limit $4
+       order by left(d.closed_at, 10) limit $4::int
        offset 0) d`,
-    [tenantId, accountIds, accountIds.map((id) => lastDateOf(cutoff.get(id)!)), FIRST_WON_CANDIDATES],
+    [tenantId, accountIds, accountIds.map((id) => lastDateOf(cutoff.get(id)!)), most],
   );
   for (const r of rows) {
     const list = out.get(r.account);
@@ -148,24 +151,6 @@ async function earliestWonDeals(
   // By date (unsettledAccounts reads the first and last): the outer query has no order of its own.
   for (const list of out.values()) list.sort((x, y) => (x.day < y.day ? -1 : x.day > y.day ? 1 : 0));
   return out;
-}
-
-/** Every won deal of these accounts up to each one's cutoff's date. */
-async function wonDealsUpTo(
-  sql: Sql,
-  tenantId: TenantId,
-  accountIds: string[],
-  cutoff: Map<string, number>,
-): Promise<{ record: Input['deals'][number] }[]> {
-  return sql.query<{ record: Input['deals'][number] }>(
-    `select d.record from unnest($2::text[], $3::text[]) a(id, last)
-     cross join lateral (
-       select record from deals d
-       where d.tenant_id = $1 and d.account_id = a.id and d.deleted_at is null
-         and d.status = 'won' and left(d.closed_at, 10) <= a.last
-       offset 0) d`,
-    [tenantId, accountIds, accountIds.map((id) => lastDateOf(cutoff.get(id)!))],
-  );
 }
 
 /**
