@@ -23,6 +23,9 @@ export async function startServer(role: 'api' | 'worker' | 'all', env: Record<st
       ...(process.env.BENCH_PROFILE_DIR
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
         : []),
+      ...(process.env.BENCH_WORKER_HEAP_MB && role !== 'api'
+        ? [`--max-old-space-size=${process.env.BENCH_WORKER_HEAP_MB}`]
+        : []),
       '--import',
       'tsx',
       '-e',

@@ -41,55 +41,90 @@ export function unzip(buf: Buffer): ZipEntry[] {
   return out;
 }
 
-/** RFC 4180: quoted fields, doubled quotes, CRLF or LF line ends. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * RFC 4180 rows of a CSV file, one at a time: quoted fields, doubled quotes, CRLF or
+ * LF line ends, a UTF-8 byte order mark skipped. Read from the bytes, so a Bulk Read
+ * file of 200,000 records is never one string nor 200,000 parsed rows at once (that
+ * took ~700 MB of heap for 200,000 deals, more than a worker is sized for; see
+ * docs/operations.md). Splitting on bytes is safe in UTF-8: no byte of a multi-byte
+ * character is a quote, comma or line end.
+ */
+export function* csvRows(data: Buffer): Generator<string[]> {
+  const end = data.length;
+  let i = data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? 3 : 0;
   let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else {
-          quoted = false;
+  while (i < end) {
+    let field: string;
+    if (data[i] === QUOTE) {
+      // Quoted: up to the quote not followed by another; "" stands for ".
+      const from = i + 1;
+      let doubled = false;
+      i = from;
+      for (;;) {
+        if (i >= end) break;
+        if (data[i] === QUOTE) {
+          if (data[i + 1] === QUOTE) {
+            doubled = true;
+            i += 2;
+            continue;
+          }
+          break;
         }
-      } else {
-        field += c;
+        i++;
       }
-    } else if (c === '"') {
-      quoted = true;
-    } else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
+      field = data.toString('utf8', from, Math.min(i, end));
+      if (doubled) field = field.replaceAll('""', '"');
+      i++; // the closing quote
+      // Anything between the closing quote and the separator is kept, as a lenient reader does.
+      const rest = i;
+      while (i < end && data[i] !== COMMA && data[i] !== LF && data[i] !== CR) i++;
+      if (i > rest) field += data.toString('utf8', rest, i);
     } else {
-      field += c;
+      const from = i;
+      while (i < end && data[i] !== COMMA && data[i] !== LF && data[i] !== CR) i++;
+      field = data.toString('utf8', from, i);
     }
-  }
-  if (field !== '' || row.length > 0) {
     row.push(field);
-    rows.push(row);
+    if (i >= end) break;
+    const c = data[i];
+    i++;
+    if (c === COMMA) {
+      // A separator at the very end leaves one more, empty, field.
+      if (i >= end) row.push('');
+      else continue;
+    } else if (c === CR && data[i] === LF) i++;
+    yield row;
+    row = [];
   }
-  return rows;
+  if (row.length > 0) yield row;
 }
 
-/** CSV rows → records keyed by the header; empty cells are null (as JSON would give). */
-export function csvRecords(text: string): Record<string, string | null>[] {
-  const [header, ...rows] = parseCsv(text);
-  if (!header) return [];
-  return rows
-    .filter((r) => r.length > 1 || r[0] !== '')
-    .map((r) =>
-      Object.fromEntries(header.map((h, i) => [h, r[i] === undefined || r[i] === '' ? null : r[i]!])),
-    );
+/** The rows of a CSV text (csvRows over its UTF-8 bytes), all at once: for small files and tests. */
+export function parseCsv(text: string): string[][] {
+  return [...csvRows(Buffer.from(text, 'utf8'))];
+}
+
+/**
+ * CSV records keyed by the header, one at a time; empty cells are null (as JSON would
+ * give); blank lines are skipped.
+ */
+export function* csvRecords(data: Buffer): Generator<Record<string, string | null>> {
+  const rows = csvRows(data);
+  const first = rows.next();
+  if (first.done) return;
+  const header = first.value;
+  for (const r of rows) {
+    if (r.length === 1 && r[0] === '') continue;
+    const record: Record<string, string | null> = {};
+    for (let i = 0; i < header.length; i++) {
+      const cell = r[i];
+      record[header[i]!] = cell === undefined || cell === '' ? null : cell;
+    }
+    yield record;
+  }
 }

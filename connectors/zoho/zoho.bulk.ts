@@ -105,19 +105,25 @@ async function waitForJob(
   }
 }
 
-async function download(client: ZohoClient, jobId: string): Promise<ZohoRecord[]> {
+/**
+ * The job's records, read from its file one at a time (the ZIP is held, its CSV is
+ * parsed as the pages are taken; see csvRows).
+ */
+async function download(client: ZohoClient, jobId: string): Promise<Iterator<ZohoRecord>> {
   const res = await client.request<ArrayBuffer>({
     method: 'GET',
     path: `/crm/bulk/v8/read/${jobId}/result`,
     responseType: 'arraybuffer',
   });
-  if (!res.data) return [];
+  if (!res.data) return [][Symbol.iterator]();
   const entry = unzip(Buffer.from(res.data)).find((e) => e.name.endsWith('.csv'));
   if (!entry) throw new Error(`Zoho bulk read ${jobId}: no CSV in the result file`);
-  return csvRecords(entry.data.toString('utf8')).map((row) => {
-    const { Id, ...rest } = row;
-    return { ...rest, id: String(Id ?? row.id) } as ZohoRecord;
-  });
+  return (function* () {
+    for (const row of csvRecords(entry.data)) {
+      const { Id, ...rest } = row;
+      yield { ...rest, id: String(Id ?? row.id) } as ZohoRecord;
+    }
+  })();
 }
 
 export async function* listViaBulk<T>(
@@ -137,34 +143,37 @@ export async function* listViaBulk<T>(
     }
     const { moreRecords } = await waitForJob(client, jobId, o);
     const rows = await download(client, jobId);
-    for (; offset < rows.length; ) {
-      const chunk = rows.slice(offset, offset + COQL_PAGE).filter(spec.accept);
-      offset = Math.min(offset + COQL_PAGE, rows.length);
-      const last = offset >= rows.length && !moreRecords;
-      const next = last
-        ? null
-        : offset >= rows.length
-          ? encodeCursor({ v: 1, via: 'bulk', afterId: null, pageToken: null, since: null, page: page + 1 })
-          : encodeCursor({
-              v: 1,
-              via: 'bulk',
-              afterId: null,
-              pageToken: null,
-              since: null,
-              jobId,
-              page,
-              offset,
-            });
-      yield toPage(chunk, spec, next);
+    // A resumed file: the rows handed out before are skipped (parsed, not kept).
+    let seen = 0;
+    while (seen < offset && !rows.next().done) seen++;
+    // The next job's file (Zoho's page + 1), or the end.
+    const afterFile = moreRecords
+      ? encodeCursor({ v: 1, via: 'bulk', afterId: null, pageToken: null, since: null, page: page + 1 })
+      : null;
+    let ahead = rows.next();
+    if (ahead.done && seen === 0) yield toPage([], spec, afterFile);
+    while (!ahead.done) {
+      // One row read ahead: whether this page ends the file decides its cursor.
+      const chunk: ZohoRecord[] = [];
+      while (!ahead.done && chunk.length < COQL_PAGE) {
+        chunk.push(ahead.value);
+        ahead = rows.next();
+      }
+      seen += chunk.length;
+      const next = ahead.done
+        ? afterFile
+        : encodeCursor({
+            v: 1,
+            via: 'bulk',
+            afterId: null,
+            pageToken: null,
+            since: null,
+            jobId,
+            page,
+            offset: seen,
+          });
+      yield toPage(chunk.filter(spec.accept), spec, next);
     }
-    if (rows.length === 0)
-      yield toPage(
-        [],
-        spec,
-        moreRecords
-          ? encodeCursor({ v: 1, via: 'bulk', afterId: null, pageToken: null, since: null, page: page + 1 })
-          : null,
-      );
     if (!moreRecords) return;
     page++;
     jobId = null;

@@ -2,7 +2,7 @@ import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { crc32, csvCell, zipOne } from '../../../connectors/zoho/sandbox/sandbox.zip.js';
 import { planFullSync } from '../../../connectors/zoho/zoho.bulk.js';
-import { csvRecords, parseCsv, unzip } from '../../../connectors/zoho/zoho.bulk-file.js';
+import { csvRecords, csvRows, parseCsv, unzip } from '../../../connectors/zoho/zoho.bulk-file.js';
 
 describe('bulk read files and planning', () => {
   it('round-trips a CSV through the ZIP writer and reader, with quoting and Chinese text', () => {
@@ -19,7 +19,7 @@ describe('bulk read files and planning', () => {
     const csv = `${rows.map((r) => r.join(',')).join('\r\n')}\r\n`;
     const [entry] = unzip(zipOne('job.csv', Buffer.from(csv)));
     expect(entry!.name).toBe('job.csv');
-    expect(csvRecords(entry!.data.toString('utf8'))).toEqual([
+    expect([...csvRecords(entry!.data)]).toEqual([
       {
         Id: '5725767000001000001',
         Deal_Name: '华东项目, "phase 2"',
@@ -53,6 +53,22 @@ describe('bulk read files and planning', () => {
   it('parses RFC 4180 edge cases', () => {
     expect(parseCsv('a,"b""c",\n')).toEqual([['a', 'b"c', '']]);
     expect(parseCsv('\ufeffx,y')).toEqual([['x', 'y']]);
+    expect(parseCsv('x,')).toEqual([['x', '']]);
+    expect(parseCsv('a\r\n\r\nb\rc\n')).toEqual([['a'], [''], ['b'], ['c']]);
+    expect(parseCsv('"unterminated,\n')).toEqual([['unterminated,\n']]);
+  });
+
+  it('reads rows from the bytes: multi-byte UTF-8 next to separators and quotes, newlines inside quotes', () => {
+    const csv = '\ufeffId,名称,备注\r\n1,华东,"第一行\r\n第二行, ""引号"""\r\n2,"",€\r\n';
+    const rows = csvRows(Buffer.from(csv, 'utf8'));
+    expect(rows.next().value).toEqual(['Id', '名称', '备注']);
+    expect(rows.next().value).toEqual(['1', '华东', '第一行\r\n第二行, "引号"']);
+    expect(rows.next().value).toEqual(['2', '', '€']);
+    expect(rows.next().done).toBe(true);
+    expect([...csvRecords(Buffer.from(csv, 'utf8'))]).toEqual([
+      { Id: '1', 名称: '华东', 备注: '第一行\r\n第二行, "引号"' },
+      { Id: '2', 名称: null, 备注: '€' },
+    ]);
   });
 
   it('chooses Bulk Read only where it spends fewer credits', () => {
