@@ -7,7 +7,7 @@ import { sha256 } from '../../src/jobs/pipeline/context.js';
 import { partnersInput, tenantInput } from '../../src/jobs/pipeline/load-input.js';
 import type { TenantId } from '../../src/store/ids.js';
 import { getRates } from '../../src/store/repos/rates.repo.js';
-import { upsertDeals } from '../../src/store/repos/records.repo.js';
+import { loadTenantRecords, upsertDeals } from '../../src/store/repos/records.repo.js';
 import type { Sql } from '../../src/store/sql.js';
 import { type PipelineHarness, pipelineHarness } from './pipeline.harness.js';
 
@@ -25,6 +25,22 @@ describe('the input of a recalculation batch', () => {
 
   it.each(PERIODS)('gives every partner of %s the result a whole-tenant input gives', async (period) => {
     await expectBatchesEqualWhole(h, period);
+  });
+
+  // A whole tenant's input is held in memory while its period is scored: it carries the
+  // won deals only, which score exactly as every record of the tenant does.
+  it('a whole-tenant input holds the won deals only and scores as all the records do', async () => {
+    const plan = await h.plan();
+    const db = h.store.db;
+    const input = await tenantInput(db, h.tenantId, plan.currency);
+    const all = await loadTenantRecords(db, h.tenantId);
+    const won = all.deals.filter((d) => d.status === 'won');
+    expect(won.length).toBeLessThan(all.deals.length);
+    expect(input.deals.map((d) => d.id).sort()).toEqual(won.map((d) => d.id).sort());
+    for (const period of PERIODS) {
+      const full = scoreUnranked(plan, { ...input, ...all }, { period, sha256 });
+      expect(scoreUnranked(plan, input, { period, sha256 }).partners).toEqual(full.partners);
+    }
   });
 
   // The loader reads each account's earliest few won deals, not its whole history: when

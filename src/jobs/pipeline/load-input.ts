@@ -205,9 +205,13 @@ function firstWonCutoffs(
   return out;
 }
 
+/**
+ * The input for a whole tenant: its partners, accounts and won deals (scoring reads no
+ * other deal; docs/pipeline.md, "Input for a whole tenant").
+ */
 export async function tenantInput(sql: Sql, tenantId: TenantId, currency: string): Promise<Input> {
   const [records, statements, rates] = await Promise.all([
-    loadTenantRecords(sql, tenantId),
+    loadTenantRecords(sql, tenantId, { wonDealsOnly: true }),
     statementsInput(sql, tenantId),
     getRates(sql, tenantId, currency),
   ]);

@@ -195,6 +195,12 @@ export async function accountsOfPartner(sql: Sql, tenantId: TenantId, partnerId:
 export async function loadTenantRecords(
   sql: Sql,
   tenantId: TenantId,
+  /**
+   * Only won deals: what scoring reads (the core counts nothing else; open and lost deals
+   * are checked only for an id and a status). Most of a CRM's deals are open or lost, and
+   * a whole tenant's input is held in memory while its period is scored.
+   */
+  options: { wonDealsOnly?: boolean } = {},
 ): Promise<{ partners: Partner[]; accounts: Account[]; deals: Deal[] }> {
   const [partners, accounts, deals] = await Promise.all([
     sql.query<{ record: Partner }>(
@@ -206,7 +212,9 @@ export async function loadTenantRecords(
       [tenantId],
     ),
     sql.query<{ record: Deal }>(
-      'select record from deals where tenant_id = $1 and deleted_at is null order by deal_id',
+      `select record from deals where tenant_id = $1 and deleted_at is null${
+        options.wonDealsOnly ? " and status = 'won'" : ''
+      } order by deal_id`,
       [tenantId],
     ),
   ]);
