@@ -14,7 +14,12 @@ export interface ServerProcess {
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
-export async function startServer(role: 'api' | 'worker' | 'all', env: Record<string, string>) {
+export async function startServer(
+  role: 'api' | 'worker' | 'all',
+  env: Record<string, string>,
+  /** Called when the process exits without being stopped (a crash, an OOM). */
+  onCrash: (message: string) => void = () => {},
+) {
   const started = Date.now();
   const child = spawn(
     process.execPath,
@@ -43,8 +48,9 @@ export async function startServer(role: 'api' | 'worker' | 'all', env: Record<st
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   child.once('exit', (code, signal) => {
-    if (!stopping)
-      process.stderr.write(`serve --role ${role} exited (${code ?? signal}):\n${err.slice(-4000)}\n`);
+    if (stopping) return;
+    process.stderr.write(`serve --role ${role} exited (${code ?? signal}):\n${err.slice(-4000)}\n`);
+    onCrash(`serve --role ${role} exited (${code ?? signal})`);
   });
   let stopping = false;
   for (;;) {

@@ -74,6 +74,18 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const cleanup = async () => {
     for (const c of cleanups.reverse()) await c().catch((e: Error) => say(`cleanup: ${e.message}`));
   };
+  // A server that dies (an OOM) or a benchmark interrupted would otherwise leave its own
+  // PostgreSQL, database and queue keys behind, and a dead worker would leave the
+  // benchmark waiting for work that never finishes: clean up and stop.
+  let aborting = false;
+  const abort = (why: string, code: number) => {
+    if (aborting) return;
+    aborting = true;
+    say(`${why}: cleaning up and stopping`);
+    void cleanup().finally(() => process.exit(code));
+  };
+  process.once('SIGINT', () => abort('interrupted', 130));
+  process.once('SIGTERM', () => abort('terminated', 143));
   // A PostgreSQL server of its own, configured as PostgreSQL ships (autovacuum on,
   // fsync on): this machine's server runs with autovacuum off (a CI setting no
   // production server has), so the pipeline's busiest tables (dirty marks, inbox,
@@ -155,9 +167,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     cleanups.push(() => sb.close());
     say(`sandbox: ${opts.partners} partners, ${opts.deals} deals seeded in ${ms(t0)} ms`);
 
-    const api = await startServer('api', { ...env, PORT: String(port) });
+    const crashed = (why: string) => abort(why, 1);
+    const api = await startServer('api', { ...env, PORT: String(port) }, crashed);
     cleanups.push(() => api.stop());
-    let worker: ServerProcess | null = await startServer('worker', { ...env, PORT: '0' });
+    let worker: ServerProcess | null = await startServer('worker', { ...env, PORT: '0' }, crashed);
     cleanups.push(() => worker?.stop() ?? Promise.resolve());
     say(
       `api ${api.url} (pid ${api.child.pid}), worker pid ${worker.child.pid}; database ${dbName}, prefix ${prefix}`,
