@@ -71,8 +71,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const dbName = `ci_bench_${tag}`;
   const prefix = `ci-bench-${tag}`;
   const cleanups: (() => Promise<void>)[] = [];
-  const cleanup = async () => {
-    for (const c of cleanups.reverse()) await c().catch((e: Error) => say(`cleanup: ${e.message}`));
+  // Once, however many ask (close, a failed start-up, a crashed server, Ctrl-C — a server
+  // that dies while starting asks twice at once): the steps run once, last added first.
+  let cleaning: Promise<void> | null = null;
+  const cleanup = () => {
+    cleaning ??= (async () => {
+      for (const c of [...cleanups].reverse()) await c().catch((e: Error) => say(`cleanup: ${e.message}`));
+    })();
+    return cleaning;
   };
   // A server that dies (an OOM) or a benchmark interrupted would otherwise leave its own
   // PostgreSQL, database and queue keys behind, and a dead worker would leave the
