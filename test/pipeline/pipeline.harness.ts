@@ -138,6 +138,8 @@ export async function pipelineHarness(
     seed?: { seed: number; partners: number; deals: number };
     planSource?: string;
     timing?: Partial<PipelineTiming>;
+    /** Partners per statement of a whole period (default 7: several batches of the 40 seeded partners). */
+    periodBatch?: number;
   } = {},
 ): Promise<PipelineHarness> {
   const sb = await ZohoSandbox.start({ seed: opts.seed ?? { seed: 11, partners: 40, deals: 800 } });
@@ -169,6 +171,9 @@ export async function pipelineHarness(
       writeRetryBaseMs: 20,
       ...opts.timing,
     },
+    // Small, so every whole-period scoring here saves its rows and reads them back in
+    // several batches, as a tenant of thousands does with the default.
+    periodBatch: opts.periodBatch ?? 7,
   });
   await (await ctx.connectors.forTenant(tenant.id)).connector.installFields();
   startPipelineWorkers(ctx);

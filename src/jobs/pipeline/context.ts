@@ -86,7 +86,15 @@ export interface PipelineContext {
   timing: PipelineTiming;
   /** Named locks across processes: one push-driven sync pass, one write-back per tenant at a time. */
   locks: Locks;
+  /**
+   * Partners per statement when a whole period's rows are saved or read back (scorePeriod,
+   * rankStored): a worker holds one batch of rows and its JSON at a time, not the period's.
+   */
+  periodBatch: number;
 }
+
+/** periodBatch's default: ~1,000 rows are a few megabytes of JSON. */
+export const DEFAULT_PERIOD_BATCH = 1000;
 
 export interface PipelineDeps {
   store: Store;
@@ -97,6 +105,7 @@ export interface PipelineDeps {
   timing?: Partial<PipelineTiming>;
   connectors?: ConnectorFactory;
   locks?: Locks;
+  periodBatch?: number;
 }
 
 export function pipelineContext(deps: PipelineDeps): PipelineContext {
@@ -109,6 +118,7 @@ export function pipelineContext(deps: PipelineDeps): PipelineContext {
     now,
     timing: { ...DEFAULT_TIMING, ...deps.timing },
     locks,
+    periodBatch: deps.periodBatch ?? DEFAULT_PERIOD_BATCH,
     connectors:
       deps.connectors ??
       connectorFactory({

@@ -1,8 +1,10 @@
 // Scores a tenant's whole period in one pass (after a full sync, a full
 // recalculation, or when a period has no stored pass-1 rows yet): scoreUnranked over
 // every record, every partner's UnrankedResult stored, ranked (rankStored), results saved.
-// A fixed number of queries whatever the number of partners. The partners are scored
-// and ranked lazily, with the event loop given back between slices (yielding.ts).
+// Rows are saved and read back in batches of ctx.periodBatch partners, so a worker holds
+// the tenant's input and one batch, never the period's rows and their JSON all at once.
+// The partners are scored and ranked lazily, with the event loop given back between
+// slices (yielding.ts).
 import { finishRanked, rankedInputsHash, rankPeriod, scoreUnrankedLazily } from '../../core/index.js';
 import type { TenantId } from '../../store/ids.js';
 import { saveResults, storedHashes } from '../../store/repos/pipeline-results.repo.js';
@@ -11,7 +13,7 @@ import { getUnranked, listRankKeys, type RankKey, saveUnranked } from '../../sto
 import type { Sql } from '../../store/sql.js';
 import { type ActivePlan, type PipelineContext, sha256 } from './context.js';
 import { tenantInput } from './load-input.js';
-import { collectYielding } from './yielding.js';
+import { batchesYielding, collectYielding } from './yielding.js';
 
 export interface PeriodScored {
   period: string;
@@ -26,6 +28,29 @@ export async function scorePeriod(
   active: ActivePlan,
   period: string,
 ): Promise<PeriodScored> {
+  const partners = await scoreAndSaveUnranked(ctx, tenantId, active, period);
+  const { changed } = await rankStored(ctx, tenantId, active, period);
+  return { period, partners, changed };
+}
+
+/**
+ * Pass 1 over the tenant's whole input, each batch of rows saved as it is scored;
+ * returns how many partners were scored. A function of its own because an async
+ * function keeps its locals until it returns: the input and its prepared index (most
+ * of a large tenant's memory) are garbage before the ranking reads rows back.
+ *
+ * Rows land batch by batch, each batch in one statement. Scoring yields, so
+ * recalculations of partners changed meanwhile (pushes) may save their rows first:
+ * those are newer than this input and are kept. A push's rerank in between ranks
+ * a mix of this scoring's rows and older ones (each a complete result of its own); the
+ * ranking that ends scorePeriod reads them all after the last batch.
+ */
+async function scoreAndSaveUnranked(
+  ctx: PipelineContext,
+  tenantId: TenantId,
+  active: ActivePlan,
+  period: string,
+): Promise<number> {
   const db = ctx.store.db;
   const [clock] = await db.query<{ now: Date }>('select now() as now');
   const input = await tenantInput(db, tenantId, active.plan.currency);
@@ -34,13 +59,12 @@ export async function scorePeriod(
     computedAt: ctx.now().toISOString(),
     sha256,
   });
-  const partners = await collectYielding(doc.partners);
-  // Scoring yields, so recalculations of partners changed meanwhile (pushes) may save
-  // their rows first: those are newer than this input and are kept, and the period is
-  // ranked from the rows as stored.
-  await saveUnranked(db, tenantId, period, active.version, partners, clock!.now);
-  const { changed } = await rankStored(ctx, tenantId, active, period);
-  return { period, partners: partners.length, changed };
+  let scored = 0;
+  for await (const batch of batchesYielding(doc.partners, ctx.periodBatch)) {
+    await saveUnranked(db, tenantId, period, active.version, batch, clock!.now);
+    scored += batch.length;
+  }
+  return scored;
 }
 
 /**
@@ -67,7 +91,7 @@ export function rankStored(
   const limit = rankOnly === 'save' ? null : ctx.timing.rankOnlyInline;
   return ctx.locks.withLock(
     `rank.${tenantId}.${period}`,
-    () => rankAndSave(ctx.store.db, tenantId, active, period, limit),
+    () => rankAndSave(ctx.store.db, tenantId, active, period, limit, ctx.periodBatch),
     { timeoutMs: 60_000 },
   );
 }
@@ -93,6 +117,8 @@ async function rankAndSave(
   period: string,
   /** Rank-only changes saved at most (more: all left for the sweep); null: no limit. */
   limit: number | null,
+  /** Rows read, completed and saved per statement. */
+  batch: number,
 ): Promise<Ranked> {
   const [clock] = await db.query<{ now: Date }>('select now() as now');
   const [keys, stored] = await Promise.all([
@@ -118,28 +144,33 @@ async function rankAndSave(
   );
   const left = limit !== null && rankMoved.length > limit ? rankMoved.length : 0;
   const moved = left > 0 ? factsMoved : [...factsMoved, ...rankMoved];
-  // A row replaced since its key was read is left out: its recalculation enqueued another rerank.
-  const rows = await getUnranked(db, tenantId, period, active.version, moved);
-  const results = await collectYielding(
-    (function* () {
-      for (const r of rows) {
-        const result = finishRanked(active.plan, r.unranked, ranks.get(r.partnerId)!, { sha256 });
-        yield { result, factsHash: r.factsHash };
-      }
-    })(),
-  );
-  const changed = await saveResults(
-    db,
-    tenantId,
-    results.map(({ result, factsHash }) => ({
-      partnerId: result.partnerId,
-      period,
-      planVersion: active.version,
-      inputsHash: result.inputsHash,
-      factsHash,
-      result,
-    })),
-  );
+  // Read, completed and saved a batch at a time: after a full sync every row has moved.
+  const changed: string[] = [];
+  for (let from = 0; from < moved.length; from += batch) {
+    // A row replaced since its key was read is left out: its recalculation enqueued another rerank.
+    const rows = await getUnranked(db, tenantId, period, active.version, moved.slice(from, from + batch));
+    const results = await collectYielding(
+      (function* () {
+        for (const r of rows) {
+          const result = finishRanked(active.plan, r.unranked, ranks.get(r.partnerId)!, { sha256 });
+          yield { result, factsHash: r.factsHash };
+        }
+      })(),
+    );
+    const saved = await saveResults(
+      db,
+      tenantId,
+      results.map(({ result, factsHash }) => ({
+        partnerId: result.partnerId,
+        period,
+        planVersion: active.version,
+        inputsHash: result.inputsHash,
+        factsHash,
+        result,
+      })),
+    );
+    for (const id of saved) changed.push(id);
+  }
   // Every moved result is saved: the ranking owed since before this read is done.
   if (left === 0) await clearRankPending(db, tenantId, period, clock!.now);
   return { changed, deferred: left };

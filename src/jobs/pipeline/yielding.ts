@@ -17,3 +17,29 @@ export async function collectYielding<T>(items: Iterable<T>, sliceMs = SLICE_MS)
   }
   return out;
 }
+
+/**
+ * Reads `items` in arrays of `size` (the last may be shorter), yielding to the event
+ * loop as collectYielding does: a caller saves each array before the next is read, so
+ * only one is held at a time.
+ */
+export async function* batchesYielding<T>(
+  items: Iterable<T>,
+  size: number,
+  sliceMs = SLICE_MS,
+): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  let since = performance.now();
+  for (const item of items) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+      since = performance.now();
+    } else if (performance.now() - since >= sliceMs) {
+      await new Promise(setImmediate);
+      since = performance.now();
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
