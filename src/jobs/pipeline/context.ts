@@ -118,7 +118,7 @@ export function pipelineContext(deps: PipelineDeps): PipelineContext {
     now,
     timing: { ...DEFAULT_TIMING, ...deps.timing },
     locks,
-    periodBatch: deps.periodBatch ?? DEFAULT_PERIOD_BATCH,
+    periodBatch: positiveInteger('periodBatch', deps.periodBatch ?? DEFAULT_PERIOD_BATCH),
     connectors:
       deps.connectors ??
       connectorFactory({
@@ -129,6 +129,12 @@ export function pipelineContext(deps: PipelineDeps): PipelineContext {
         now,
       }),
   };
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive whole number, not ${value}`);
+  return value;
 }
 
 /** node:crypto's sha256 (same hashes as the core's pure-JS default, several times faster). */
