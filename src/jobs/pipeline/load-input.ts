@@ -27,16 +27,16 @@ export async function partnersInput(
   const statements = await statementsInput(sql, tenantId, partnerIds);
   const windows = periodWindows(plan, [period, ...new Set(statements.map((s) => s.period))]);
   const dates = spanOf(windows);
-  const own = await sql.query<{ record: Input['deals'][number]; account_id: string | null }>(
+  const own = await sql.query<{ record: Input['deals'][number] }>(
     // Two index reads (deals_won_by_partner, deals_with_splits), not a scan of every
     // deal; only deals closed within the scored and settled periods: a partner's won
     // deals outside them credit it nothing, and those on the accounts it has credits on
     // still come with the accounts (below). Without the bound a batch read every won
     // deal its partners ever had.
-    `select record, account_id from deals d where tenant_id = $1 and deleted_at is null and status = 'won'
+    `select record from deals d where tenant_id = $1 and deleted_at is null and status = 'won'
        and partner_id = any($2::text[]) and ${IN_SPAN}
      union all
-     select record, account_id from deals d where tenant_id = $1 and deleted_at is null and status = 'won'
+     select record from deals d where tenant_id = $1 and deleted_at is null and status = 'won'
        and record ? 'splits' and (partner_id is null or not partner_id = any($2::text[]))
        and exists (select 1 from jsonb_array_elements(coalesce(record->'splits', '[]'::jsonb)) s
                    where s->>'partnerId' = any($2::text[])) and ${IN_SPAN}`,
