@@ -6,16 +6,9 @@ const SLICE_MS = 20;
 
 /** Reads `items` to an array, yielding to the event loop whenever a slice of `sliceMs` is used up. */
 export async function collectYielding<T>(items: Iterable<T>, sliceMs = SLICE_MS): Promise<T[]> {
-  const out: T[] = [];
-  let since = performance.now();
-  for (const item of items) {
-    out.push(item);
-    if (performance.now() - since >= sliceMs) {
-      await new Promise(setImmediate);
-      since = performance.now();
-    }
-  }
-  return out;
+  // One batch with no size limit: the slicing lives in batchesYielding alone.
+  for await (const all of batchesYielding(items, Number.POSITIVE_INFINITY, sliceMs)) return all;
+  return [];
 }
 
 /**
